@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Rebuild station/data/regions/ from the `idn-area-data` npm package (ODbL data, MIT code).
+
+    npm pack idn-area-data@4.0.1 && tar xzf idn-area-data-4.0.1.tgz
+    python packaging/tools/build_regions.py package/data
+
+The package follows the Kemendagri regulation on administrative area codes (the codes that a NIK
+begins with). We keep code and name only, gzip-compressed, so the station has every province,
+regency/city, kecamatan and desa/kelurahan offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import shutil
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[2] / "station" / "data" / "regions"
+TABLES = {
+    "provinces": ("code", "name"),
+    "regencies": ("code", "province_code", "name"),
+    "districts": ("code", "regency_code", "name"),
+    "villages": ("code", "district_code", "name"),
+}
+
+
+def main(src: Path) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for table, columns in TABLES.items():
+        with open(src / f"{table}.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        missing = set(columns) - set(rows[0])
+        if missing:
+            sys.exit(f"{table}.csv lacks columns {sorted(missing)}; the package format changed")
+        # mtime=0 keeps the output byte-identical between rebuilds.
+        with open(OUT / f"{table}.csv.gz", "wb") as raw, gzip.GzipFile(
+            fileobj=raw, mode="wb", mtime=0, compresslevel=9
+        ) as gz:
+            lines = [",".join(columns)] + [
+                ",".join(_clean(row[c]) for c in columns) for row in rows
+            ]
+            gz.write(("\n".join(lines) + "\n").encode("utf-8"))
+        print(f"{table}: {len(rows)} rows")
+    shutil.copy(src / "LICENSE.md", OUT / "LICENSE-ODbL.md")
+
+
+def _clean(value: str) -> str:
+    value = value.strip()
+    if "," in value or '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "package/data"))

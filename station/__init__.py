@@ -1,0 +1,3 @@
+"""Rekam station core: domain, biometrics, application services, CLI and composition root."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The `rekam` command line. Each command group lives in its own module with a `register()`."""

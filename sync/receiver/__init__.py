@@ -1,0 +1,1 @@
+"""Rekam: sync/receiver."""
