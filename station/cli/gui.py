@@ -20,9 +20,23 @@ from station.logsetup import configure_logging
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo",
-        help="provision a demo station on first run (demo operators, simulated devices) and launch it",
+        help="provision a demo station on first run (demo operators, simulated devices) and "
+        "launch it; `rekam demo seed --count N` adds synthetic records instead",
     )
     p.set_defaults(handler=run_demo)
+    actions = p.add_subparsers(dest="demo_action", metavar="ACTION")
+    seed = actions.add_parser(
+        "seed", help="save N synthetic applicants with simulated biometrics through the real path"
+    )
+    seed.add_argument("--count", type=int, default=10)
+    seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same people)")
+    seed.set_defaults(handler=_run_seed)
+
+
+def _run_seed(args: argparse.Namespace) -> int:
+    from station.cli.seed import run_seed  # the store's command, kept beside the store's CLI
+
+    return run_seed(args)
 
 
 def run_gui(args: argparse.Namespace) -> int:
