@@ -268,4 +268,14 @@ def parse_applicant(data: dict[str, object]) -> Applicant:
                     f"{label_en}: {'required' if missing else detail}",
                 )
             )
+        # Field errors stop pydantic before the NIK/KK rules run; report those too, at once.
+        if not any(p.code.startswith(("NIK_", "KK_")) for p in problems):
+            if isinstance(data.get("nik"), str) and "FIELD_INVALID_NIK" not in codes(problems):
+                problems.extend(validate_nik(data["nik"]).problems)
+            if isinstance(data.get("kk_number"), str):
+                problems.extend(validate_kk(data["kk_number"]))
         raise RuleViolation(problems) from None
+
+
+def codes(problems: list[Problem]) -> set[str]:
+    return {p.code for p in problems}

@@ -49,13 +49,10 @@ _FILES = {
 }
 
 
-class UnknownRegion(KeyError):
+class UnknownRegion(ValueError):
     def __init__(self, code: str):
-        super().__init__(code)
+        super().__init__(f"Kode wilayah tidak dikenal / unknown region code: {code!r}")
         self.code = code
-
-    def __str__(self) -> str:
-        return f"Kode wilayah tidak dikenal / unknown region code: {self.code!r}"
 
 
 def normalize_code(code: str) -> str:
