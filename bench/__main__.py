@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     modules = [m for m in MODULES if not wanted or m.rsplit(".", 1)[1] in wanted]
     unknown = wanted - {m.rsplit(".", 1)[1] for m in MODULES}
     if unknown:
-        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
-                     f"known: {', '.join(m.rsplit('.', 1)[1] for m in MODULES)}")
+        parser.error(
+            f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(m.rsplit('.', 1)[1] for m in MODULES)}"
+        )
     failed = False
     for name in modules:
         for result in importlib.import_module(name).run(args.quick):
@@ -38,9 +40,12 @@ def main(argv: list[str] | None = None) -> int:
                 ratio = "" if result.ratio is None else f"  ratio {result.ratio:6.2f}x"
                 floor = "" if result.floor is None else f"  floor {result.floor:10.3f}"
                 verdict = {True: "OK  ", False: "FAIL", None: "    "}[result.ok]
-                print(f"{verdict} {result.name:<40} {result.value:10.3f} {result.unit:<10}"
-                      f"{floor}{ratio}  target {result.target}"
-                      + (f"  ({result.note})" if result.note else ""), flush=True)
+                print(
+                    f"{verdict} {result.name:<40} {result.value:10.3f} {result.unit:<10}"
+                    f"{floor}{ratio}  target {result.target}"
+                    + (f"  ({result.note})" if result.note else ""),
+                    flush=True,
+                )
     return 1 if failed else 0
 
 

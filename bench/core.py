@@ -31,7 +31,9 @@ class Result:
         return d
 
 
-def median_seconds(fn: Callable[[], object], *, repeat: int = 7, number: int = 1, warmup: int = 1) -> float:
+def median_seconds(
+    fn: Callable[[], object], *, repeat: int = 7, number: int = 1, warmup: int = 1
+) -> float:
     """Median wall time of `number` calls of fn, over `repeat` rounds, in seconds per call."""
     for _ in range(warmup):
         fn()

@@ -8,8 +8,7 @@ import time
 from datetime import date
 
 from bench.core import Result
-from station.domain import Sex, make_nik, validate_nik
-from station.domain import regions
+from station.domain import Sex, make_nik, regions, validate_nik
 
 
 def _sample(n: int) -> list[tuple[str, date, Sex]]:

@@ -56,7 +56,9 @@ def configure_logging(log_dir: Path, level: str = "INFO", *, stderr: bool = Fals
             root.removeHandler(handler)
             handler.close()
     handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
     ]
     if stderr:
         handlers.append(logging.StreamHandler())

@@ -10,13 +10,15 @@ import pytest
 
 
 def rekam(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "station", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "station", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_valid_json():
-    r = rekam("validate-nik", "3505014101990001", "--birth-date", "1999-01-01", "--sex", "P",
-              "--json")
+    r = rekam(
+        "validate-nik", "3505014101990001", "--birth-date", "1999-01-01", "--sex", "P", "--json"
+    )
     assert r.returncode == 0, r.stderr
     verdict = json.loads(r.stdout)
     assert verdict["valid"] is True and verdict["errors"] == []
@@ -25,8 +27,9 @@ def test_valid_json():
 
 
 def test_sex_mismatch_json():
-    r = rekam("validate-nik", "3505014101990001", "--birth-date", "1999-01-01", "--sex", "L",
-              "--json")
+    r = rekam(
+        "validate-nik", "3505014101990001", "--birth-date", "1999-01-01", "--sex", "L", "--json"
+    )
     assert r.returncode == 1
     verdict = json.loads(r.stdout)
     assert verdict["valid"] is False

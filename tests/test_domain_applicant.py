@@ -67,12 +67,22 @@ def test_nik_rules_apply_inside_the_model():
 def test_every_problem_reported_at_once():
     with pytest.raises(RuleViolation) as exc:
         parse_applicant(
-            applicant_data(full_name="Budi 2", religion="JEDI", nik="3505013201990001",
-                           kk_number="12", address=None)
+            applicant_data(
+                full_name="Budi 2",
+                religion="JEDI",
+                nik="3505013201990001",
+                kk_number="12",
+                address=None,
+            )
         )
     found = set(exc.value.codes)
-    assert {"FIELD_INVALID_FULL_NAME", "FIELD_INVALID_RELIGION", "FIELD_INVALID_ADDRESS",
-            "NIK_DAY_INVALID", "KK_FORMAT"} <= found
+    assert {
+        "FIELD_INVALID_FULL_NAME",
+        "FIELD_INVALID_RELIGION",
+        "FIELD_INVALID_ADDRESS",
+        "NIK_DAY_INVALID",
+        "KK_FORMAT",
+    } <= found
     nama = next(p for p in exc.value.problems if p.code == "FIELD_INVALID_FULL_NAME")
     assert nama.message_id.startswith("Nama lengkap") and nama.message_en.startswith("Full name")
 
@@ -145,8 +155,9 @@ def test_roles():
 def _cap(pos=None, quality=80.0, forced_by=None):
     if pos is None:
         return Capture(data=b"x", format="jpeg", device_id="sim")
-    return FingerCapture(data=b"x", format="wsq", device_id="sim", position=pos,
-                         quality=quality, forced_by=forced_by)
+    return FingerCapture(
+        data=b"x", format="wsq", device_id="sim", position=pos, quality=quality, forced_by=forced_by
+    )
 
 
 def test_enrollment_completeness():
@@ -158,21 +169,32 @@ def test_enrollment_completeness():
     fingers = {p: _cap(p) for p in FingerPosition if p is not FingerPosition.LEFT_LITTLE}
     fingers[FingerPosition.RIGHT_INDEX] = _cap(FingerPosition.RIGHT_INDEX, quality=22)
     exc = FingerException(position=FingerPosition.LEFT_LITTLE, reason=ExceptionReason.BANDAGED)
-    e = e.model_copy(update={
-        "applicant": parse_applicant(applicant_data()), "face": _cap(), "signature": _cap(),
-        "fingers": fingers, "finger_exceptions": {FingerPosition.LEFT_LITTLE: exc},
-    })
+    e = e.model_copy(
+        update={
+            "applicant": parse_applicant(applicant_data()),
+            "face": _cap(),
+            "signature": _cap(),
+            "fingers": fingers,
+            "finger_exceptions": {FingerPosition.LEFT_LITTLE: exc},
+        }
+    )
     assert {p.code for p in e.completeness_problems()} == {
-        "EXCEPTION_UNCONFIRMED_10", "FINGER_QUALITY_LOW_2"}
+        "EXCEPTION_UNCONFIRMED_10",
+        "FINGER_QUALITY_LOW_2",
+    }
 
     fingers[FingerPosition.RIGHT_INDEX] = _cap(FingerPosition.RIGHT_INDEX, 22, forced_by="sup")
     confirmed = exc.model_copy(update={"confirmed_by": "sup"})
-    e = e.model_copy(update={"fingers": fingers,
-                             "finger_exceptions": {FingerPosition.LEFT_LITTLE: confirmed}})
+    e = e.model_copy(
+        update={"fingers": fingers, "finger_exceptions": {FingerPosition.LEFT_LITTLE: confirmed}}
+    )
     assert e.completeness_problems() == []
 
 
 def test_finger_slot_must_match_capture():
     with pytest.raises(ValueError, match="slot"):
-        Enrollment(station_id="S", operator="o",
-                   fingers={FingerPosition.LEFT_THUMB: _cap(FingerPosition.RIGHT_THUMB)})
+        Enrollment(
+            station_id="S",
+            operator="o",
+            fingers={FingerPosition.LEFT_THUMB: _cap(FingerPosition.RIGHT_THUMB)},
+        )

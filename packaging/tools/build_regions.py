@@ -35,9 +35,10 @@ def main(src: Path) -> None:
         if missing:
             sys.exit(f"{table}.csv lacks columns {sorted(missing)}; the package format changed")
         # mtime=0 keeps the output byte-identical between rebuilds.
-        with open(OUT / f"{table}.csv.gz", "wb") as raw, gzip.GzipFile(
-            fileobj=raw, mode="wb", mtime=0, compresslevel=9
-        ) as gz:
+        with (
+            open(OUT / f"{table}.csv.gz", "wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as gz,
+        ):
             lines = [",".join(columns)] + [
                 ",".join(_clean(row[c]) for c in columns) for row in rows
             ]

@@ -1,9 +1,9 @@
 """Entry point of `rekam`.
 
-    rekam                    launch the station GUI
-    rekam demo               provision a demo station on first run, then launch it
-    rekam --smoke-test       start the GUI offscreen in demo mode, sign in, open enrollment, exit
-    rekam COMMAND ...        see `rekam --help`
+rekam                    launch the station GUI
+rekam demo               provision a demo station on first run, then launch it
+rekam --smoke-test       start the GUI offscreen in demo mode, sign in, open enrollment, exit
+rekam COMMAND ...        see `rekam --help`
 """
 
 from __future__ import annotations
@@ -76,8 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except Exception as exc:  # the last line of defence: a clear line, the traceback in the log
         log.exception("command %s failed", args.command)
-        print(f"rekam: kesalahan tak terduga / unexpected error: {type(exc).__name__}: {exc}",
-              file=sys.stderr)
+        print(
+            f"rekam: kesalahan tak terduga / unexpected error: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_FAIL
 
 

@@ -31,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
         print_json(verdict.as_dict(args.lang))
     elif verdict.valid:
         region = verdict.region
-        where = ", ".join(n for n in (region.district, region.regency, region.province) if n) if region else ""
+        where = (
+            ", ".join(n for n in (region.district, region.regency, region.province) if n)
+            if region
+            else ""
+        )
         print(f"VALID  {verdict.nik}  lahir {verdict.birth_date}  {verdict.sex}  {where}")
     else:
         print(f"TIDAK VALID / INVALID  {verdict.nik}")

@@ -7,7 +7,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from station.domain import regions
 from station.domain.nik import Sex, regency_code_of, validate_kk, validate_nik
@@ -18,7 +24,7 @@ class BloodType(StrEnum):
     A = "A"
     B = "B"
     AB = "AB"
-    O = "O"
+    O = "O"  # noqa: E741 - the blood type
     A_POS = "A+"
     A_NEG = "A-"
     B_POS = "B+"
@@ -85,8 +91,12 @@ COMMON_OCCUPATIONS = (
 _NAME_CHARS = re.compile(r"[A-Z][A-Z .,'\-]*")
 _RT_RW = re.compile(r"\d{1,3}")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=60)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=120)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=60)
+]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=120)
+]
 
 ELIGIBLE_AGE = 17
 
@@ -205,7 +215,7 @@ NOT_ELIGIBLE = _problem(
 
 
 def eligibility_problems(applicant: Applicant, recording_date: date) -> tuple[Problem, ...]:
-    """KTP-el is for residents aged 17 or more on the recording date, or who are (or were) married."""
+    """KTP-el is for residents aged 17+ on the recording date, or who are (or were) married."""
     if applicant.age_on(recording_date) >= ELIGIBLE_AGE:
         return ()
     if applicant.marital_status is not MaritalStatus.SINGLE:

@@ -67,9 +67,11 @@ class ExceptionReason(StrEnum):
 
     @property
     def label_id(self) -> str:
-        return {"MISSING": "tidak ada", "BANDAGED": "diperban/terluka", "UNABLE": "tidak dapat direkam"}[
-            self.value
-        ]
+        return {
+            "MISSING": "tidak ada",
+            "BANDAGED": "diperban/terluka",
+            "UNABLE": "tidak dapat direkam",
+        }[self.value]
 
 
 class FingerException(BaseModel):
@@ -139,13 +141,21 @@ class Enrollment(BaseModel):
         problems: list[Problem] = []
         if self.applicant is None:
             problems.append(
-                Problem("MISSING_DEMOGRAPHICS", "Data kependudukan belum diisi.", "Demographics are missing.")
+                Problem(
+                    "MISSING_DEMOGRAPHICS",
+                    "Data kependudukan belum diisi.",
+                    "Demographics are missing.",
+                )
             )
         if self.face is None:
-            problems.append(Problem("MISSING_FACE", "Foto wajah belum diambil.", "The face photo is missing."))
+            problems.append(
+                Problem("MISSING_FACE", "Foto wajah belum diambil.", "The face photo is missing.")
+            )
         if self.signature is None:
             problems.append(
-                Problem("MISSING_SIGNATURE", "Tanda tangan belum diambil.", "The signature is missing.")
+                Problem(
+                    "MISSING_SIGNATURE", "Tanda tangan belum diambil.", "The signature is missing."
+                )
             )
         for pos in CAPTURE_ORDER:
             if pos in self.fingers:
@@ -163,7 +173,8 @@ class Enrollment(BaseModel):
                 problems.append(
                     Problem(
                         f"EXCEPTION_UNCONFIRMED_{int(pos)}",
-                        f"Pengecualian {pos.label_id} ({exc.reason.label_id}) belum dikonfirmasi supervisor.",
+                        f"Pengecualian {pos.label_id} ({exc.reason.label_id}) belum "
+                        "dikonfirmasi supervisor.",
                         f"The exception for the {pos.label_en} ({exc.reason.value}) needs a "
                         "supervisor's confirmation.",
                     )

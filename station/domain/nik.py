@@ -275,8 +275,10 @@ def validate_nik(
     if birth_date is not None:
         if birth_date > today:
             problems.append(NIK_BIRTHDATE_FUTURE)
-        if day is not None and month_ok and (
-            (birth_date.day, birth_date.month, birth_date.year % 100) != (day, mm, yy)
+        if (
+            day is not None
+            and month_ok
+            and ((birth_date.day, birth_date.month, birth_date.year % 100) != (day, mm, yy))
         ):
             problems.append(nik_birthdate_mismatch(f"{day:02d}-{mm:02d}-{yy_raw}", birth_date))
 
