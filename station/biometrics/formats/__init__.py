@@ -1,0 +1,10 @@
+"""Biometric interchange formats: WSQ, ISO/IEC 19794-4:2011 (finger images), ISO/IEC 19794-5:2005
+(face images), ANSI/NIST-ITL transactions and ISO/ANSI finger minutiae records (read only).
+
+Every reader raises `FormatError` (a ValueError carrying a bilingual `Problem`) on bad input; no
+reader trusts a length field without checking it against the bytes actually present.
+"""
+
+from station.biometrics.formats.errors import FormatError
+
+__all__ = ["FormatError"]
