@@ -1,0 +1,145 @@
+"""Builders shared by the sync tests: enrollments, station keys, a receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import UTC, date, datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from station.domain import (
+    Address,
+    Applicant,
+    Capture,
+    Enrollment,
+    ExceptionReason,
+    FingerCapture,
+    FingerException,
+    FingerPosition,
+    MaritalStatus,
+    RecordStatus,
+    Religion,
+    Sex,
+    make_nik,
+)
+
+BASE_TIME = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
+
+
+def _blob(seed: int, label: str, size: int) -> bytes:
+    """Deterministic pseudo-image bytes (content is opaque to the sync layer)."""
+    out = bytearray()
+    counter = 0
+    while len(out) < size:
+        out += hashlib.sha256(f"{label}:{seed}:{counter}".encode()).digest()
+        counter += 1
+    return bytes(out[:size])
+
+
+def make_enrollment(
+    seed: int = 1,
+    *,
+    station_id: str = "BLT-01",
+    blob_size: int = 2_000,
+    status: RecordStatus = RecordStatus.APPROVED,
+) -> Enrollment:
+    rng = random.Random(seed)
+    born = date(1960 + rng.randint(0, 40), rng.randint(1, 12), rng.randint(1, 28))
+    sex = rng.choice([Sex.MALE, Sex.FEMALE])
+    applicant = Applicant(
+        nik=make_nik("35.05.01", born, sex, 1 + seed % 9999),
+        kk_number="3505011201090004",
+        full_name=rng.choice(["SITI AMINAH", "BUDI SANTOSO", "DEWI LESTARI", "AGUS SALIM"]),
+        place_of_birth="BLITAR",
+        date_of_birth=born,
+        sex=sex,
+        address=Address(street="JL. MERDEKA NO. 5", rt="3", rw="2", village_code="35.05.01.2001"),
+        religion=Religion.ISLAM,
+        marital_status=MaritalStatus.MARRIED,
+        occupation="PETANI/PEKEBUN",
+    )
+    t = BASE_TIME + timedelta(minutes=seed)
+    fingers = {}
+    for pos in FingerPosition:
+        if pos is FingerPosition.LEFT_LITTLE and seed % 5 == 0:
+            continue
+        fingers[pos] = FingerCapture(
+            position=pos,
+            data=_blob(seed, f"finger{int(pos)}", blob_size),
+            format="wsq",
+            device_id="sim-finger",
+            captured_at=t,
+            quality=60 + int(pos),
+            attempts=1 + int(pos) % 3,
+            width=400,
+            height=500,
+            resolution_ppi=500,
+        )
+    exceptions = {}
+    if seed % 5 == 0:
+        exceptions[FingerPosition.LEFT_LITTLE] = FingerException(
+            position=FingerPosition.LEFT_LITTLE,
+            reason=ExceptionReason.BANDAGED,
+            note="luka",
+            confirmed_by="supervisor",
+        )
+    return Enrollment(
+        record_id=f"rec-{seed:06d}",
+        station_id=station_id,
+        operator="operator",
+        created_at=t,
+        status=status,
+        applicant=applicant,
+        face=Capture(
+            data=_blob(seed, "face", blob_size * 3),
+            format="jpeg",
+            device_id="sim-camera",
+            captured_at=t,
+            quality=88.5,
+            width=480,
+            height=640,
+        ),
+        portrait=Capture(
+            data=_blob(seed, "portrait", blob_size),
+            format="jpeg",
+            device_id="sim-camera",
+            captured_at=t,
+            width=300,
+            height=400,
+        ),
+        signature=Capture(
+            data=_blob(seed, "strokes", blob_size // 2),
+            format="iso19794-7+json",
+            device_id="sim-pad",
+            captured_at=t,
+        ),
+        signature_image=Capture(
+            data=_blob(seed, "sigpng", blob_size // 2),
+            format="png",
+            device_id="sim-pad",
+            captured_at=t,
+        ),
+        fingers=fingers,
+        finger_exceptions=exceptions,
+        supervisor="supervisor",
+    )
+
+
+class StationSigner:
+    """A station identity for tests of the format layer (the store keeps the real one)."""
+
+    def __init__(self, station_id: str = "BLT-01", seed: bytes | None = None):
+        self.station_id = station_id
+        self._key = (
+            ed25519.Ed25519PrivateKey.from_private_bytes(seed)
+            if seed
+            else ed25519.Ed25519PrivateKey.generate()
+        )
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message)
+
+    @property
+    def public_key(self) -> bytes:
+        return self._key.public_key().public_bytes_raw()
