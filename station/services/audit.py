@@ -1,0 +1,53 @@
+"""Reading and verifying the audit trail."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from station.domain import Permission
+from station.services.context import StationContext
+from storage import audit as chain
+from storage.schema import audit_events
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    record_id: str | None
+    details: dict[str, object]
+
+
+class AuditService:
+    def __init__(self, ctx: StationContext):
+        self._ctx = ctx
+
+    def verify(self) -> chain.Verification:
+        """Check the whole chain and its signed checkpoints (no key or sign-in needed)."""
+        ctx = self._ctx
+        with ctx.engine.connect() as conn:
+            return chain.verify(conn, ctx.station_id, ctx.public_key_bytes())
+
+    def events(self, limit: int = 100, record_id: str | None = None) -> list[AuditEvent]:
+        """Newest first (supervisors and admins)."""
+        self._ctx.require(Permission.APPROVE)
+        q = select(audit_events).order_by(audit_events.c.seq.desc()).limit(limit)
+        if record_id is not None:
+            q = q.where(audit_events.c.record_id == record_id)
+        with self._ctx.engine.connect() as conn:
+            return [
+                AuditEvent(r.seq, r.at, r.actor, r.action, r.record_id, json.loads(r.details))
+                for r in conn.execute(q).all()
+            ]
+
+    def checkpoint(self) -> int | None:
+        """Sign the newest event now (needs the station unlocked)."""
+        ctx = self._ctx
+        ctx.require_keys()
+        with ctx.transaction() as conn:
+            return ctx.checkpoint(conn)
