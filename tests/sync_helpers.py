@@ -143,3 +143,66 @@ class StationSigner:
     @property
     def public_key(self) -> bytes:
         return self._key.public_key().public_bytes_raw()
+
+
+# --- a real station (store) and a real receiver ------------------------------------------------
+
+STATION_ID = "SYNC-BLITAR-01"
+ADMIN = ("admin", "admin-password-1")
+SUPERVISOR = ("supervisor", "supervisor-password-1")
+OPERATOR = ("operator", "operator-password-1")
+
+
+def make_station(data_dir):  # noqa: ANN001, ANN201
+    """A provisioned station (fast KDF) with an admin, a supervisor and an operator."""
+    from station.app import open_station
+    from station.config import load_settings
+    from station.domain import Role
+    from storage.vault import FAST_KDF_FOR_TESTS
+
+    settings = load_settings(data_dir=data_dir)
+    station = open_station(settings)
+    if not station.is_provisioned():
+        station.provision(STATION_ID, "35.05", ADMIN[0], ADMIN[1], kdf=FAST_KDF_FOR_TESTS)
+        station.auth.sign_in(*ADMIN)
+        station.operators.add(SUPERVISOR[0], "Supervisor", Role.SUPERVISOR, SUPERVISOR[1])
+        station.operators.add(OPERATOR[0], "Operator", Role.OPERATOR, OPERATOR[1])
+        station.auth.sign_out()
+    return station
+
+
+def add_approved(station, first: int, count: int, blob_size: int = 2_000) -> list[str]:  # noqa: ANN001
+    """Save `count` records as the operator and approve them as the supervisor."""
+    station.auth.sign_in(*OPERATOR)
+    enrollments = [
+        make_enrollment(seed, station_id=station.station_id, blob_size=blob_size,
+                        status=RecordStatus.DRAFT).model_copy(update={"operator": OPERATOR[0]})
+        for seed in range(first, first + count)
+    ]
+    ids = station.records.save_captured_many(enrollments)
+    station.auth.sign_out()
+    station.auth.sign_in(*SUPERVISOR)
+    station.records.approve(ids)
+    station.auth.sign_out()
+    return ids
+
+
+def make_receiver(data_dir, suite: str = "mlkem768-x25519"):  # noqa: ANN001, ANN201
+    from sync.keys import ServerKeyPair
+    from sync.receiver.service import KEYS_FILE, Receiver
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    keys = ServerKeyPair.generate(suite)
+    keys.save(data_dir / KEYS_FILE)
+    return Receiver.open(data_dir)
+
+
+def connect(station, receiver, url: str, tls_cert_pem: bytes | None = None) -> None:  # noqa: ANN001
+    """Register the station at the receiver and provision the station with the receiver."""
+    from station.services.sync import SyncService
+
+    service = SyncService(station)
+    receiver.add_station(service.station_public_key())
+    station.auth.sign_in(*ADMIN)
+    service.provision(url, receiver.public.to_json(), tls_cert_pem)
+    station.auth.sign_out()

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES = [
     "station.cli.nik",
     "station.cli.gui",
+    "station.cli.sync",
 ]
 
 
