@@ -1,16 +1,175 @@
 """The Rekam desktop application: `run_gui` is what `rekam`, `rekam demo` and `--smoke-test` call.
 
-(First commit: the entry point exists so the import-linter contract that names `ui.app` holds;
-the windows land in the next commits.)
+`run_gui` creates (or reuses) the QApplication, installs the Bahasa Indonesia / English strings,
+shows the main window and runs the event loop. With `smoke_test=True` it drives the real window
+the way an operator would (type the first demo credential, press "Masuk", wait for the signed-in
+state, open the enrollment page) and returns 0, or prints the reason on stderr and returns 1.
+A watchdog timer guarantees it never hangs.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
-from typing import Any
+import traceback
+from collections.abc import Sequence
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui import i18n, style
+from ui.main_window import MainWindow
+from ui.ports import StationLike
+
+log = logging.getLogger(__name__)
+
+SMOKE_TIMEOUT_S = 20.0
 
 
-def run_gui(station: Any, *, demo_credentials: Any = None, smoke_test: bool = False) -> int:
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Rekam")
+    app.setOrganizationName("Rekam")
+    app.setApplicationDisplayName("Rekam")
+    return app
+
+
+def setup(app: QApplication, locale: str) -> None:
+    """Look and language; idempotent (tests create many windows in one QApplication)."""
+    style.apply(app)
+    i18n.install(app, locale)
+
+
+def run_gui(
+    station: StationLike,
+    *,
+    demo_credentials: Sequence[object] | None = None,
+    smoke_test: bool = False,
+) -> int:
     """Show the main window for `station` and run the Qt event loop; return the exit code."""
-    print("rekam: antarmuka belum tersedia / the GUI is not built yet", file=sys.stderr)
-    return 1
+    app = ensure_app()
+    setup(app, station.settings.locale)
+    window = MainWindow(station, demo_credentials=demo_credentials)
+    if smoke_test:
+        return SmokeTest(app, window, demo_credentials or []).run()
+
+    def excepthook(kind: type[BaseException], exc: BaseException,
+                   tb: TracebackType | None) -> None:
+        # A bug in a slot: log it (redacted), tell the operator, keep the work on screen.
+        log.error("unhandled error in the GUI", exc_info=(kind, exc, tb))
+        QMessageBox.critical(
+            window,
+            QCoreApplication.translate("App", "Kesalahan"),
+            QCoreApplication.translate(
+                "App",
+                "Terjadi kesalahan tak terduga (%1). Isian di layar tidak hilang. "
+                "Rinciannya tercatat di log stasiun.",
+            ).replace("%1", kind.__name__),
+        )
+
+    previous = sys.excepthook
+    sys.excepthook = excepthook
+    try:
+        window.show()
+        return app.exec()
+    finally:
+        sys.excepthook = previous
+        window.tasks.wait()
+
+
+class SmokeTest:
+    """Sign in as the first demo operator through the widgets, open enrollment, report."""
+
+    def __init__(self, app: QApplication, window: MainWindow, credentials: Sequence[object]):
+        self.app = app
+        self.window = window
+        self.credentials = list(credentials)
+        self.code: int | None = None
+        self.watchdog = QTimer()
+        self.watchdog.setSingleShot(True)
+        self.watchdog.setInterval(int(SMOKE_TIMEOUT_S * 1000))
+        self.watchdog.timeout.connect(self._timed_out)
+        self._poll_refusal = QTimer()
+        self._poll_refusal.setInterval(50)
+        self._poll_refusal.timeout.connect(self._check_refused)
+
+    def run(self) -> int:
+        if not self.credentials:
+            print("smoke test: no demo credential to sign in with", file=sys.stderr)
+            return 1
+        previous = sys.excepthook
+        sys.excepthook = self._excepthook
+        try:
+            self.window.signed_in.connect(self._signed_in)
+            self.window.failed.connect(lambda reason: self._fail(f"station error: {reason}"))
+            self.window.show()
+            self.watchdog.start()
+            QTimer.singleShot(0, self._sign_in)
+            self.app.exec()
+        finally:
+            sys.excepthook = previous
+            self.watchdog.stop()
+            self._poll_refusal.stop()
+            self.window.tasks.wait()
+            self.window.close()
+        return 1 if self.code is None else self.code
+
+    def _sign_in(self) -> None:
+        cred = self.credentials[0]
+        page = self.window.signin_page
+        if self.window.current_page_name() != "signin":
+            self._fail(f"expected the sign-in page, found {self.window.current_page_name()!r}")
+            return
+        page.username.setText(cred.username)  # type: ignore[attr-defined]
+        page.password.setText(cred.password)  # type: ignore[attr-defined]
+        page.button.click()
+        # A refused sign-in shows its message on the page; fail with that message.
+        self._poll_refusal.start()
+
+    def _check_refused(self) -> None:
+        page = self.window.signin_page
+        if page.message.isVisible() and page.message.property("role") in ("error", "warn"):
+            self._poll_refusal.stop()
+            self._fail(f"sign-in refused: {page.message.text()}")
+
+    def _signed_in(self, session: object) -> None:
+        self._poll_refusal.stop()
+        window = self.window
+        window.nav_buttons["enrollment"].click()
+        page = window.current_page_name()
+        if page != "enrollment" or window.pages.currentWidget() is not window.enrollment:
+            self._fail(f"the enrollment page is not shown (current page: {page!r})")
+            return
+        if not window.enrollment.nik.isVisible():
+            self._fail("the enrollment page shows no NIK field")
+            return
+        op = session.operator  # type: ignore[attr-defined]
+        print(f"smoke: signed in as {op.username} ({op.role}); page {page!r} is open", flush=True)
+        self._finish(0)
+
+    def _timed_out(self) -> None:
+        self._fail(
+            f"timed out after {SMOKE_TIMEOUT_S:.0f} s on page "
+            f"{self.window.current_page_name()!r}"
+        )
+
+    def _excepthook(self, kind: type[BaseException], exc: BaseException,
+                    tb: TracebackType | None) -> None:
+        detail = "".join(traceback.format_exception(kind, exc, tb))
+        self._fail(f"unhandled {kind.__name__}: {exc}\n{detail}")
+
+    def _fail(self, reason: str) -> int:
+        print(f"smoke test: {reason}", file=sys.stderr, flush=True)
+        self._finish(1)
+        return 1
+
+    def _finish(self, code: int) -> None:
+        if self.code is None:
+            self.code = code
+        self.watchdog.stop()
+        self._poll_refusal.stop()
+        QTimer.singleShot(0, self.app.quit)

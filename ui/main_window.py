@@ -1,0 +1,371 @@
+"""The main window: sign-in page, the signed-in shell (navigation + pages), and the lock page.
+
+States: SIGNED_OUT (sign-in page) -> SIGNED_IN (shell) <-> LOCKED (lock page over a kept shell).
+Every station call runs on the window's worker (`ui.tasks.TaskRunner`); the pages show a busy
+state meanwhile. The idle watcher locks the station after `Settings.idle_lock_seconds` without
+input; the form underneath keeps its contents and comes back after unlock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.domain import regions
+from station.services.errors import AccountLocked, ServiceError
+from ui.enrollment import EnrollmentPage
+from ui.i18n import language_of
+from ui.idle import IdleWatcher
+from ui.ports import SessionLike, StationLike
+from ui.signin import LockPage, SignInPage
+from ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class State(StrEnum):
+    SIGNED_OUT = "signed_out"
+    SIGNED_IN = "signed_in"
+    LOCKED = "locked"
+
+
+class MainWindow(QMainWindow):
+    signed_in = Signal(object)  # Session
+    signed_out = Signal()
+    locked = Signal()
+    unlocked = Signal()
+    page_changed = Signal(str)
+    failed = Signal(str)  # an unexpected error, already shown to the operator
+
+    def __init__(
+        self,
+        station: StationLike,
+        *,
+        demo_credentials: Sequence[object] | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.station = station
+        self.settings = station.settings
+        self.locale = language_of(self.settings.locale)
+        self.session: SessionLike | None = None
+        self.state = State.SIGNED_OUT
+        self.tasks = TaskRunner(self)
+        self.idle = IdleWatcher(self.settings.idle_lock_seconds, self)
+        self.idle.idle.connect(self._idle_timeout)
+        self._focus_before_lock: QWidget | None = None
+
+        self.setObjectName("main_window")
+        self.resize(1280, 860)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+
+        self.signin_page = SignInPage()
+        self.signin_page.set_demo_credentials(demo_credentials or [])
+        self.signin_page.sign_in_requested.connect(self.sign_in)
+        self.lock_page = LockPage()
+        self.lock_page.unlock_requested.connect(self.unlock)
+        self.lock_page.sign_out_requested.connect(self.ask_sign_out)
+        self.shell = self._build_shell()
+        for page in (self.signin_page, self.shell, self.lock_page):
+            self.stack.addWidget(page)
+        self._build_status_bar()
+
+        self.station_text = self._station_text()
+        self.signin_page.set_station(self.station_text)
+        self.setWindowTitle(self.tr("Rekam — Perekaman KTP-el"))
+        self._show_signed_out()
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build_shell(self) -> QWidget:
+        shell = QWidget(objectName="shell")
+        row = QHBoxLayout(shell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        sidebar = QFrame(objectName="sidebar")
+        sidebar.setFixedWidth(220)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(10, 18, 10, 14)
+        side.setSpacing(6)
+        brand = QLabel(self.tr("Rekam"))
+        brand.setProperty("role", "brand")
+        side.addWidget(brand)
+        tagline = QLabel(self.tr("Perekaman KTP-el"))
+        tagline.setProperty("role", "sidebar-hint")
+        side.addWidget(tagline)
+        side.addSpacing(16)
+
+        self.pages = QStackedWidget(objectName="pages")
+        self.enrollment = EnrollmentPage(
+            station_region_code=self.settings.region_code, locale=self.locale
+        )
+        self.nav = QButtonGroup(self)
+        self.nav.setExclusive(True)
+        self.nav_buttons: dict[str, QPushButton] = {}
+        self._page_index: dict[str, int] = {}
+        for i, (name, text, page, keys) in enumerate([
+            ("enrollment", self.tr("Perekaman"), self.enrollment, "Ctrl+1"),
+        ]):
+            button = QPushButton(text, objectName=f"nav_{name}")
+            button.setProperty("role", "nav")
+            button.setCheckable(True)
+            button.setToolTip(keys)
+            button.clicked.connect(lambda _c=False, n=name: self.open_page(n))
+            self.nav.addButton(button, i)
+            side.addWidget(button)
+            self.nav_buttons[name] = button
+            self._page_index[name] = self.pages.addWidget(page)
+            shortcut = QShortcut(QKeySequence(keys), shell)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=name: self.open_page(n))
+        side.addStretch(1)
+        keys = QLabel(self.tr("Ctrl+Enter periksa · Enter isian berikut\nCtrl+L kunci stasiun"))
+        keys.setProperty("role", "sidebar-hint")
+        side.addWidget(keys)
+        row.addWidget(sidebar)
+        row.addWidget(self.pages, 1)
+
+        lock = QShortcut(QKeySequence("Ctrl+L"), shell)
+        lock.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        lock.activated.connect(self.lock)
+        return shell
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.operator_label = QLabel(objectName="operator_label")
+        self.station_label = QLabel(objectName="station_label")
+        self.lock_button = QPushButton(self.tr("Kunci (Ctrl+L)"), objectName="lock_button")
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lock_button.clicked.connect(self.lock)
+        self.sign_out_button = QPushButton(self.tr("Keluar"), objectName="sign_out_button")
+        self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_out_button.clicked.connect(self.ask_sign_out)
+        self.busy_label = QLabel(objectName="busy_label")
+        bar.addWidget(self.operator_label)
+        bar.addWidget(self.station_label, 1)
+        bar.addPermanentWidget(self.busy_label)
+        bar.addPermanentWidget(self.lock_button)
+        bar.addPermanentWidget(self.sign_out_button)
+        self.tasks.busy_changed.connect(
+            lambda busy: self.busy_label.setText(self.tr("Memproses…") if busy else "")
+        )
+
+    def _station_text(self) -> str:
+        try:
+            station_id = self.station.station_id
+        except ServiceError as exc:  # e.g. not provisioned: say so on the sign-in page
+            self.signin_page.show_problem(exc.problem.message(self.locale))
+            station_id = "?"
+        try:
+            place = ", ".join(r.name for r in reversed(regions.lineage(self.settings.region_code)))
+        except regions.UnknownRegion:
+            place = self.settings.region_code
+        return self.tr("Stasiun %1 · %2").replace("%1", station_id).replace("%2", place)
+
+    # --- navigation ----------------------------------------------------------------------------
+
+    def open_page(self, name: str) -> None:
+        if self.state is not State.SIGNED_IN:
+            return
+        self.pages.setCurrentIndex(self._page_index[name])
+        self.nav_buttons[name].setChecked(True)
+        if name == "enrollment" and not self.enrollment.focusWidget():
+            self.enrollment.nik.setFocus()
+        self.page_changed.emit(name)
+
+    def current_page_name(self) -> str:
+        """"signin", "lock", or the shell page shown ("enrollment")."""
+        if self.stack.currentWidget() is self.signin_page:
+            return "signin"
+        if self.stack.currentWidget() is self.lock_page:
+            return "lock"
+        current = self.pages.currentIndex()
+        return next(n for n, i in self._page_index.items() if i == current)
+
+    # --- sign in / out -------------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> None:
+        if self.tasks.busy:
+            return
+        self.signin_page.set_busy(True)
+        auth = self.station.auth
+        self.tasks.submit(
+            lambda: auth.sign_in(username, password), self._signed_in, self._sign_in_failed
+        )
+
+    def _signed_in(self, session: SessionLike) -> None:
+        self.signin_page.set_busy(False)
+        self.signin_page.reset()
+        self.session = session
+        self.state = State.SIGNED_IN
+        op = session.operator
+        self.operator_label.setText(
+            self.tr("Operator: %1 (%2)").replace("%1", op.display_name)
+            .replace("%2", self.role_name(str(op.role)))
+        )
+        self.station_label.setText(self.station_text)
+        self.statusBar().show()
+        self.stack.setCurrentWidget(self.shell)
+        self.open_page("enrollment")
+        self.enrollment.nik.setFocus()
+        self.idle.start()
+        log.info("signed in (role %s)", op.role)
+        self.signed_in.emit(session)
+
+    def _sign_in_failed(self, exc: BaseException) -> None:
+        self.signin_page.set_busy(False)
+        text, severity = self.describe(exc)
+        self.signin_page.show_problem(text, severity)
+        code = getattr(getattr(exc, "problem", None), "code", "")
+        if code == "UNKNOWN_OPERATOR":
+            self.signin_page.username.setFocus()
+            self.signin_page.username.selectAll()
+        else:
+            self.signin_page.password.clear()
+            self.signin_page.password.setFocus()
+
+    def role_name(self, role: str) -> str:
+        return {
+            "operator": self.tr("operator"),
+            "supervisor": self.tr("supervisor"),
+            "admin": self.tr("admin"),
+        }.get(role, role)
+
+    def describe(self, exc: BaseException) -> tuple[str, str]:
+        """The operator's message for a failed station call, and its severity."""
+        if isinstance(exc, ServiceError):
+            return exc.problem.message(self.locale), ("warn" if isinstance(exc, AccountLocked)
+                                                      else "error")
+        log.error("unexpected error from the station", exc_info=exc)
+        self.failed.emit(f"{type(exc).__name__}: {exc}")
+        return (
+            self.tr("Kesalahan tak terduga: %1. Rinciannya tercatat di log stasiun; hubungi "
+                    "petugas TI bila berulang.").replace("%1", type(exc).__name__),
+            "error",
+        )
+
+    def ask_sign_out(self) -> None:
+        if self.state is State.SIGNED_OUT or self.tasks.busy:
+            return
+        if not self.enrollment.is_blank():
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(self.tr("Keluar"))
+            box.setText(self.tr("Keluar sekarang? Isian formulir yang belum disimpan akan "
+                                "dibuang."))
+            yes = box.addButton(self.tr("Keluar dan buang isian"),
+                                QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton(self.tr("Batal"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not yes:
+                return
+        self.sign_out()
+
+    def sign_out(self) -> None:
+        self.idle.stop()
+        self.tasks.submit(self.station.auth.sign_out, lambda _r: self._show_signed_out(),
+                          self._sign_out_failed)
+
+    def _sign_out_failed(self, exc: BaseException) -> None:
+        # The session is gone from the window either way: never leave data on screen.
+        text, _severity = self.describe(exc)
+        self._show_signed_out()
+        self.signin_page.show_problem(text)
+
+    def _show_signed_out(self) -> None:
+        self.session = None
+        self.state = State.SIGNED_OUT
+        self.enrollment.clear()
+        self.lock_page.reset()
+        self.statusBar().hide()
+        self.stack.setCurrentWidget(self.signin_page)
+        self.signin_page.reset()
+        if self.signin_page.username.text():
+            self.signin_page.password.setFocus()
+        self.signed_out.emit()
+
+    # --- lock / unlock -------------------------------------------------------------------------
+
+    def _idle_timeout(self) -> None:
+        if self.state is State.SIGNED_IN:
+            log.info("idle for %s s: locking", self.settings.idle_lock_seconds)
+            self.lock()
+
+    def lock(self) -> None:
+        if self.state is not State.SIGNED_IN or self.session is None:
+            return
+        self.idle.stop()
+        self._focus_before_lock = self.focusWidget()
+        self.state = State.LOCKED
+        op = self.session.operator
+        self.lock_page.reset()
+        self.lock_page.set_operator(op.display_name, op.username, datetime.now().strftime("%H:%M"))
+        self.statusBar().hide()
+        self.stack.setCurrentWidget(self.lock_page)  # the form is hidden at once
+        self.lock_page.password.setFocus()
+        self.tasks.submit(self.station.auth.lock, lambda _r: self.locked.emit(),
+                          self._lock_failed)
+
+    def _lock_failed(self, exc: BaseException) -> None:
+        text, severity = self.describe(exc)
+        self.lock_page.show_problem(text, severity)
+
+    def unlock(self, password: str) -> None:
+        if self.state is not State.LOCKED or self.tasks.busy:
+            return
+        self.lock_page.set_busy(True)
+        auth = self.station.auth
+        self.tasks.submit(lambda: auth.unlock(password), self._unlocked, self._unlock_failed)
+
+    def _unlocked(self, session: SessionLike) -> None:
+        self.lock_page.set_busy(False)
+        self.lock_page.reset()
+        self.session = session
+        self.state = State.SIGNED_IN
+        self.statusBar().show()
+        self.stack.setCurrentWidget(self.shell)
+        target = self._focus_before_lock
+        if target is not None and self.shell.isAncestorOf(target):
+            target.setFocus()
+        self.idle.start()
+        self.unlocked.emit()
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        self.lock_page.set_busy(False)
+        text, severity = self.describe(exc)
+        self.lock_page.show_problem(text, severity)
+        self.lock_page.password.clear()
+        self.lock_page.password.setFocus()
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        """Finish the running station call, then sign out so the keys leave memory."""
+        self.idle.stop()
+        self.tasks.wait()
+        if self.state is not State.SIGNED_OUT:
+            try:
+                self.station.auth.sign_out()
+            except Exception:
+                log.exception("sign-out on close failed")
+            self.state = State.SIGNED_OUT
+        event.accept()

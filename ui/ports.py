@@ -1,0 +1,36 @@
+"""What the window needs from the station (`station.app.Station`), as a typing Protocol.
+
+The window talks to the station only through these names; anything slower than a few
+milliseconds is called on the window's worker thread (see `ui.tasks`).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from station.config import Settings
+
+
+class OperatorLike(Protocol):
+    username: str
+    display_name: str
+    role: object  # station.domain.Role (a StrEnum)
+
+
+class SessionLike(Protocol):
+    operator: OperatorLike
+
+
+class AuthLike(Protocol):
+    def sign_in(self, username: str, password: str) -> SessionLike: ...
+    def sign_out(self) -> None: ...
+    def lock(self) -> None: ...
+    def unlock(self, password: str) -> SessionLike: ...
+
+
+class StationLike(Protocol):
+    settings: Settings
+    auth: AuthLike
+
+    @property
+    def station_id(self) -> str: ...
