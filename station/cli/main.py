@@ -25,6 +25,11 @@ COMMAND_MODULES = [
     "station.cli.nik",
     "station.cli.gui",
     "station.cli.sync",
+    "station.cli.init",
+    "station.cli.operators",
+    "station.cli.records",
+    "station.cli.enroll",
+    "station.cli.audit",
 ]
 
 

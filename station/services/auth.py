@@ -177,6 +177,25 @@ class AuthService:
                 ctx.audit(conn, "unlock")
         return session
 
+    def confirm_by(self, username: str, password: str,
+                   permission: Permission = Permission.APPROVE) -> OperatorInfo:
+        """A second person's confirmation (a supervisor confirming a finger exception or a
+        forced capture at the operator's desk) without changing who is signed in. Wrong
+        passwords count towards that person's lockout like a sign-in."""
+        from station.domain import can
+        from station.services.errors import NotPermitted
+
+        ctx = self._ctx
+        self._check_password(username, password, datetime.now(UTC))
+        with ctx.engine.connect() as conn:
+            row = conn.execute(
+                select(operators).where(operators.c.username == username.strip().lower())
+            ).one()
+        info = operator_info(row)
+        if not can(info.role, permission):
+            raise NotPermitted(permission, info.username, info.role.value)
+        return info
+
     def touch(self) -> None:
         """Note operator activity (key press, capture) for the idle timer."""
         session = self._ctx.session

@@ -1,0 +1,98 @@
+"""`rekam operators add|list|lock|unlock|passwd` (admin; passwd also for one's own password)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from station.cli.common import EXIT_OK, add_operator_option, print_json, read_password
+from station.cli.init import add_json, cli_errors, signed_in
+from station.domain import Permission, Role
+
+
+def _new_password(username: str) -> str:
+    """REKAM_NEW_PASSWORD for scripts, else a confirmed prompt."""
+    env = os.environ.get("REKAM_NEW_PASSWORD")
+    if env:
+        return env
+    saved = os.environ.pop("REKAM_PASSWORD", None)  # never reuse the signing-in password
+    try:
+        return read_password(f"Kata sandi baru untuk {username} / new password for {username}: ",
+                             confirm=True)
+    finally:
+        if saved is not None:
+            os.environ["REKAM_PASSWORD"] = saved
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("operators", help="manage operators (admin)")
+    actions = p.add_subparsers(dest="operators_action", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="add an operator (new password: REKAM_NEW_PASSWORD "
+                             "or a prompt)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.OPERATOR.value)
+    add.add_argument("--name", default="", help="display name")
+    add_operator_option(add)
+    add.set_defaults(handler=run_add)
+
+    ls = actions.add_parser("list", help="list operators")
+    add_operator_option(ls)
+    add_json(ls)
+    ls.set_defaults(handler=run_list)
+
+    for name, handler, text in (("lock", run_lock, "lock an operator's account"),
+                                ("unlock", run_unlock, "unlock an account (also ends a lockout)"),
+                                ("passwd", run_passwd, "set a new password (rewraps one slot)")):
+        a = actions.add_parser(name, help=text)
+        a.add_argument("username")
+        add_operator_option(a)
+        a.set_defaults(handler=handler)
+
+
+@cli_errors
+def run_add(args: argparse.Namespace) -> int:
+    with signed_in(args, Permission.MANAGE_OPERATORS) as station:
+        info = station.operators.add(args.username, args.name, Role(args.role),
+                                     _new_password(args.username))
+        print(f"Operator {info.username} ({info.role.value}) ditambahkan / added.")
+    return EXIT_OK
+
+
+@cli_errors
+def run_list(args: argparse.Namespace) -> int:
+    with signed_in(args) as station:
+        ops = station.operators.list()
+    if args.json:
+        print_json([o.model_dump(mode="json") for o in ops])
+    else:
+        for o in ops:
+            state = "TERKUNCI/LOCKED" if o.locked else "aktif/active"
+            print(f"{o.username:<20} {o.role.value:<11} {state:<15} {o.display_name}")
+    return EXIT_OK
+
+
+@cli_errors
+def run_lock(args: argparse.Namespace) -> int:
+    with signed_in(args, Permission.MANAGE_OPERATORS) as station:
+        station.operators.lock(args.username)
+    print(f"Akun {args.username} dikunci / locked.")
+    return EXIT_OK
+
+
+@cli_errors
+def run_unlock(args: argparse.Namespace) -> int:
+    with signed_in(args, Permission.MANAGE_OPERATORS) as station:
+        station.operators.unlock(args.username)
+    print(f"Akun {args.username} dibuka / unlocked.")
+    return EXIT_OK
+
+
+@cli_errors
+def run_passwd(args: argparse.Namespace) -> int:
+    with signed_in(args) as station:
+        own = station.auth.current.username == args.username.strip().lower()
+        old = os.environ.get("REKAM_PASSWORD") if own else None
+        station.operators.change_password(args.username, _new_password(args.username), old)
+    print(f"Kata sandi {args.username} diganti / password changed.")
+    return EXIT_OK
