@@ -130,6 +130,19 @@ def complete(draft: Enrollment, seed: int, *, applicant: Applicant | None = None
     })
 
 
+def shrink(e: Enrollment, size: int = 256) -> Enrollment:
+    """The same record with every capture cut to `size` bytes (small fixtures; the store treats
+    capture bytes as opaque)."""
+    def cut(c):  # noqa: ANN001, ANN202
+        return None if c is None else c.model_copy(update={"data": c.data[:size]})
+
+    return e.model_copy(update={
+        "face": cut(e.face), "signature": cut(e.signature),
+        "signature_image": cut(e.signature_image),
+        "fingers": {p: cut(c) for p, c in e.fingers.items()},
+    })
+
+
 def settings_for(data_dir: Path) -> Settings:
     return load_settings(data_dir=data_dir, region_code=REGION)
 
@@ -144,3 +157,53 @@ def provisioned(data_dir: Path) -> tuple[Station, str]:
     station.operators.add(OPERATOR[0], "Operator", "operator", OPERATOR[1])
     station.auth.sign_out()
     return station, code
+
+
+# --- schema fixtures ----------------------------------------------------------------------------
+
+FIXTURE_DIR = Path(__file__).parent / "fixtures" / "storage"
+FIXTURE_PASSWORD = ADMIN
+FIXTURE_SEEDS = (501, 502)
+
+
+def make_schema_fixture(revision: str, dump_path: Path, work_dir: Path) -> None:
+    """Write a SQL dump of a station database in schema `revision`: provisioned (fast KDF,
+    admin/supervisor/operator), two saved records (one approved), a verified audit chain.
+
+    Made with the current code at head and migrated *down* to `revision`; regenerate with
+    `python -m tests.storage_helpers REVISION` when a new revision is added (commit the dump of
+    the previous head as the new fixture, never edit an old one).
+    """
+    import sqlite3
+
+    from storage import migrate
+
+    station, _ = provisioned(work_dir)
+    station.auth.sign_in(*SUPERVISOR)
+    ids = [station.records.save_captured(shrink(complete(station.records.create_draft(), s)))
+           for s in FIXTURE_SEEDS]
+    station.records.approve(ids[:1])
+    engine = station.engine
+    station.auth.sign_out()
+    if revision != migrate.head_revision():
+        from alembic import command
+
+        cfg = migrate.alembic_config()
+        with engine.connect() as conn:
+            conn.execution_options(immediate=True)
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, revision)
+    station.close()
+    with sqlite3.connect(work_dir / "station.sqlite") as raw:
+        dump_path.write_text("\n".join(raw.iterdump()) + "\n")
+
+
+if __name__ == "__main__":  # python -m tests.storage_helpers 0001
+    import sys
+    import tempfile
+
+    rev = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        make_schema_fixture(rev, FIXTURE_DIR / f"schema_{rev}.sql", Path(tmp) / "data")
+    print(f"wrote {FIXTURE_DIR / f'schema_{rev}.sql'}")
