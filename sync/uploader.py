@@ -69,6 +69,9 @@ class Uploader:
             raise ValueError("batch_size must be 1..1000")
         self.outbox, self.client, self.batch_size = outbox, client, batch_size
 
+    def close(self) -> None:
+        self.client.close()
+
     def _apply(self, receipt: Receipt, report: UploadReport) -> None:
         self.outbox.apply_receipt(receipt)
         report.outcomes[receipt.outcome.value] = report.outcomes.get(receipt.outcome.value, 0) + 1
@@ -189,7 +192,11 @@ class SyncRunner:
         """One attempt; returns how long to wait before the next."""
         self.state.last_attempt = datetime.now(UTC)
         try:
-            report = self._make_uploader().run_once()
+            uploader = self._make_uploader()
+            try:
+                report = uploader.run_once()
+            finally:
+                uploader.close()
         except SyncError as exc:
             report = UploadReport(error=exc)
         except Exception as exc:  # keep the thread alive; the log has the traceback

@@ -175,8 +175,9 @@ def add_approved(station, first: int, count: int, blob_size: int = 2_000) -> lis
     """Save `count` records as the operator and approve them as the supervisor."""
     station.auth.sign_in(*OPERATOR)
     enrollments = [
-        make_enrollment(seed, station_id=station.station_id, blob_size=blob_size,
-                        status=RecordStatus.DRAFT).model_copy(update={"operator": OPERATOR[0]})
+        make_enrollment(
+            seed, station_id=station.station_id, blob_size=blob_size, status=RecordStatus.DRAFT
+        ).model_copy(update={"operator": OPERATOR[0]})
         for seed in range(first, first + count)
     ]
     ids = station.records.save_captured_many(enrollments)
@@ -206,3 +207,59 @@ def connect(station, receiver, url: str, tls_cert_pem: bytes | None = None) -> N
     station.auth.sign_in(*ADMIN)
     service.provision(url, receiver.public.to_json(), tls_cert_pem)
     station.auth.sign_out()
+
+
+def self_signed_cert(tmp, host: str = "127.0.0.1"):  # noqa: ANN001, ANN201
+    """A self-signed TLS certificate for `host` (IP SAN) -> (cert path, key path, PEM bytes)."""
+    import ipaddress
+    from datetime import timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rekam test receiver")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    tmp.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = tmp / "cert.pem", tmp / "key.pem"
+    cert_path.write_bytes(pem)
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path, pem
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def statuses(station) -> dict[str, int]:  # noqa: ANN001
+    from station.services.sync import SyncService
+
+    return {k: v for k, v in SyncService(station).status()["records"].items() if v}
