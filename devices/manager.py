@@ -175,7 +175,8 @@ class DeviceHandle:
                 res = device.capture(token)
             return validate_result(res, modality, self.device_id)
 
-        return self._submit(run, timeout, "capture")
+        # `timeout` is what the device may use; allow a little more for transfer and decoding
+        return self._submit(run, timeout + min(2.0, 0.5 + 0.25 * timeout), "capture")
 
     def start_preview(self, sink: FrameSink, *, on_error: ErrorSink | None = None,
                       max_fps: float = 30.0) -> None:
@@ -533,21 +534,16 @@ class DeviceManager:
 
 
 def decode_bytes(data: bytes, *, gray: bool) -> np.ndarray | None:
-    """Decode PNG/JPEG/JP2/BMP/TIFF with OpenCV, WSQ with the wsq package; None if not."""
+    """Decode PNG/JPEG/JPEG 2000/BMP/TIFF/WSQ bytes (station.biometrics.images); None if the
+    bytes are not a readable image. Colour is BGR; `gray` gives a 2-D image."""
+    from station.biometrics.images import decode_image
+
     if not data:
         return None
-    if data[:2] == b"\xff\xa0":  # WSQ start-of-image marker
-        try:
-            import io
-
-            import wsq  # noqa: F401  (registers the WSQ codec with Pillow)
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as im:
-                arr = np.asarray(im.convert("L"), dtype=np.uint8)
-            return arr if gray else cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR)
-        except Exception:
-            return None
-    buf = np.frombuffer(data, np.uint8)
-    img = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
+    try:
+        img = decode_image(bytes(data), gray=gray)
+    except (ValueError, TypeError, OSError):  # ImageDecodeError is a ValueError
+        return None
+    if not gray and img.ndim == 2:
+        img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
     return img

@@ -107,7 +107,7 @@ def test_timeout_fault_times_out_and_cancel_cancels(manager):
         t0 = time.monotonic()
         with pytest.raises(DeviceTimeout):
             dev.capture(position=1, timeout_s=0.4).result(5)
-        assert time.monotonic() - t0 < 1.5
+        assert time.monotonic() - t0 < 2.5
         fut = dev.capture(position=1, timeout_s=30)
         time.sleep(0.2)
         dev.cancel()
@@ -128,7 +128,7 @@ def test_a_hung_driver_does_not_hang_the_caller(manager):
         t0 = time.monotonic()
         with pytest.raises(DeviceTimeout):
             dev.capture(position=1, timeout_s=0.5).result(10)
-        assert time.monotonic() - t0 < 2.0
+        assert time.monotonic() - t0 < 3.0
         time.sleep(1.3)  # the grace period passes: the worker is abandoned
         assert dev.wedged_workers == 1
         # a fresh worker re-opens the device; the fault is still configured, so it hangs again,
@@ -136,7 +136,7 @@ def test_a_hung_driver_does_not_hang_the_caller(manager):
         t0 = time.monotonic()
         with pytest.raises(DeviceTimeout):
             dev.capture(position=1, timeout_s=0.3).result(10)
-        assert time.monotonic() - t0 < 1.5
+        assert time.monotonic() - t0 < 2.5
 
 
 def test_open_that_hangs_is_bounded():

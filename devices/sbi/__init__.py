@@ -1,0 +1,1 @@
+"""MOSIP SBI (Secure Biometric Interface) client driver and device simulator."""
