@@ -207,3 +207,35 @@ if __name__ == "__main__":  # python -m tests.storage_helpers 0001
     with tempfile.TemporaryDirectory() as tmp:
         make_schema_fixture(rev, FIXTURE_DIR / f"schema_{rev}.sql", Path(tmp) / "data")
     print(f"wrote {FIXTURE_DIR / f'schema_{rev}.sql'}")
+
+
+# --- fault-injection workers (run in a child process) ------------------------------------------
+
+def save_loop(data_dir: str, start_seed: int) -> None:
+    """Save records forever, printing `SAVED <id>` only after save_captured returned; approve
+    and seal along the way so every kind of write transaction can be interrupted."""
+    import sys
+
+    from station.services.errors import DuplicateNik
+
+    station = open_station(settings_for(Path(data_dir)))
+    station.auth.sign_in(*SUPERVISOR)
+    for pos in FingerPosition:  # warm the caches before announcing READY
+        finger_wsq(int(pos))
+    face_jpeg()
+    print("READY", flush=True)
+    seed = start_seed
+    while True:
+        seed += 1
+        try:
+            record_id = station.records.save_captured(complete(station.records.create_draft(),
+                                                               seed))
+        except DuplicateNik:
+            continue
+        sys.stdout.write(f"SAVED {record_id}\n")
+        sys.stdout.flush()
+        if seed % 3 == 0:
+            station.records.approve([record_id])
+            print(f"APPROVED {record_id}", flush=True)
+            station.outbox.seal(record_id, lambda e: (f"pkt-{e.record_id}", b"packet" * 500))
+            print(f"SEALED {record_id}", flush=True)
