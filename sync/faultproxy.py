@@ -1,16 +1,17 @@
 """A TCP proxy on 127.0.0.1 that injects network faults, for tests and field diagnosis drills.
 
-Each accepted connection takes the next fault from a schedule (or draws one at random from a
-seeded generator):
+Each HTTP request (keep-alive connections included) takes the next fault from a schedule, or
+draws one at random from a seeded generator:
 
     PASS       forward both ways unchanged
-    DROP       close the client connection at once, before any byte reaches the server
-    RESET      abort the client connection with a TCP RST after the request reached the server
-               (the server acts; the client never sees the answer)
-    DELAY      hold every chunk `delay` seconds before forwarding
-    TRUNCATE   forward only the first `truncate_at` bytes of the server's answer, then close
-    DUPLICATE  send the client's request to the server twice (two server connections; the client
-               gets the first answer)
+    DROP       close the client connection; the request never reaches the server
+    RESET      forward the request, let the server answer, then abort the client connection
+               with a TCP RST (the server acted; the client never sees the answer)
+    DELAY      hold the request `delay` seconds before forwarding
+    TRUNCATE   forward, then give the client only the first `truncate_at` bytes of the answer
+    DUPLICATE  send the request to the server twice; the client gets the first answer
+
+Requests and answers are framed by Content-Length (what the Rekam client and receiver use).
 
     proxy = FaultProxy(("127.0.0.1", server_port), schedule=[Fault.RESET, Fault.PASS]).start()
     ... proxy.url ... proxy.stop()
@@ -71,31 +72,8 @@ class FaultProxy:
         faults = list(self.weights)
         return self.rng.choices(faults, [self.weights[f] for f in faults])[0]
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                    fault: Fault, *, limit: int | None = None) -> None:
-        sent = 0
-        try:
-            while True:
-                chunk = await reader.read(65536)
-                if not chunk:
-                    break
-                if fault is Fault.DELAY:
-                    await asyncio.sleep(self.delay)
-                if limit is not None and sent + len(chunk) >= limit:
-                    writer.write(chunk[: limit - sent])
-                    await writer.drain()
-                    break
-                writer.write(chunk)
-                sent += len(chunk)
-                await writer.drain()
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            with contextlib.suppress(ConnectionError, OSError, RuntimeError):
-                writer.close()
-
-    async def _read_request(self, reader: asyncio.StreamReader) -> bytes:
-        """One HTTP/1.1 request (headers + Content-Length body); enough for our client."""
+    async def _read_message(self, reader: asyncio.StreamReader) -> bytes:
+        """One HTTP/1.1 message (head + Content-Length body): enough for the Rekam protocol."""
         head = await reader.readuntil(b"\r\n\r\n")
         length = 0
         for line in head.split(b"\r\n"):
@@ -104,48 +82,50 @@ class FaultProxy:
         body = await reader.readexactly(length) if length else b""
         return head + body
 
-    async def _handle(self, c_reader: asyncio.StreamReader, c_writer: asyncio.StreamWriter) -> None:
-        fault = self._next()
-        self.seen[fault] += 1
-        if fault is Fault.DROP:
-            c_writer.close()
-            return
+    async def _exchange(self, request: bytes) -> bytes:
+        s_reader, s_writer = await asyncio.open_connection(*self.upstream)
         try:
-            s_reader, s_writer = await asyncio.open_connection(*self.upstream)
-        except OSError:
-            _abort(c_writer)
-            return
-        if fault in (Fault.RESET, Fault.DUPLICATE):
-            try:
-                request = await self._read_request(c_reader)
-            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, OSError):
-                _abort(c_writer)
-                s_writer.close()
-                return
             s_writer.write(request)
             await s_writer.drain()
-            if fault is Fault.DUPLICATE:
-                try:
-                    d_reader, d_writer = await asyncio.open_connection(*self.upstream)
-                    d_writer.write(request)
-                    await d_writer.drain()
-                    await d_reader.read(1 << 20)  # let the server finish the second one
-                    d_writer.close()
-                except OSError:
-                    pass
-                await self._pipe(s_reader, c_writer, Fault.PASS)
-                s_writer.close()
-                return
-            # RESET: the server gets the whole request and answers; the client gets a RST.
-            await s_reader.read(1)
-            _abort(c_writer)
+            return await self._read_message(s_reader)
+        finally:
             s_writer.close()
-            return
-        limit = self.truncate_at if fault is Fault.TRUNCATE else None
-        await asyncio.gather(
-            self._pipe(c_reader, s_writer, fault),
-            self._pipe(s_reader, c_writer, fault, limit=limit),
-        )
+
+    async def _handle(self, c_reader: asyncio.StreamReader, c_writer: asyncio.StreamWriter) -> None:
+        """Each request on the connection draws its own fault (keep-alive connections included)."""
+        try:
+            while True:
+                try:
+                    request = await self._read_message(c_reader)
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+                    break  # the client closed (or sent something that is not HTTP)
+                fault = self._next()
+                self.seen[fault] += 1
+                if fault is Fault.DROP:
+                    break
+                if fault is Fault.DELAY:
+                    await asyncio.sleep(self.delay)
+                try:
+                    response = await self._exchange(request)
+                    if fault is Fault.DUPLICATE:
+                        await self._exchange(request)  # the same request again, answer dropped
+                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                    _abort(c_writer)
+                    return
+                if fault is Fault.RESET:
+                    _abort(c_writer)  # the server acted; the client never hears of it
+                    return
+                if fault is Fault.TRUNCATE:
+                    c_writer.write(response[: self.truncate_at])
+                    await c_writer.drain()
+                    break
+                c_writer.write(response)
+                await c_writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            with contextlib.suppress(ConnectionError, OSError, RuntimeError):
+                c_writer.close()
 
     def start(self) -> FaultProxy:
         self._thread.start()
