@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "station.cli.records",
     "station.cli.enroll",
     "station.cli.audit",
+    "station.cli.devices",
 ]
 
 
