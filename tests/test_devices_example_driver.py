@@ -123,9 +123,9 @@ def test_garbage_from_the_pad_is_reported(site):
     pad = _Pad(b"D 1 2 0 0.5\nD 1 2 zz\n")
     manager = DeviceManager(capture_timeout_s=10)
     try:
-        with manager.open(manager.configured("example-pad", "signature", port=pad.port)) as dev:
-            with pytest.raises(GarbageData, match="bad pen event"):
-                dev.capture().result(10)
+        desc = manager.configured("example-pad", "signature", port=pad.port)
+        with manager.open(desc) as dev, pytest.raises(GarbageData, match="bad pen event"):
+            dev.capture().result(10)
     finally:
         manager.close()
         pad.close()
