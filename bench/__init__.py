@@ -6,4 +6,6 @@ Each module listed in MODULES has `run(quick: bool) -> list[Result]`.
 
 MODULES = [
     "bench.nik",
+    "bench.store",
+    "bench.sync",
 ]

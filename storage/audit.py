@@ -59,24 +59,26 @@ def now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_LAST_EVENT = (
+    select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
+)
+_INSERT_EVENT = insert(audit_events)
+
+
 def append(conn: Connection, station_id: str, actor: str, action: str,
            record_id: str | None = None, details: dict[str, Any] | None = None) -> int:
     """Append one event inside the caller's transaction; returns its sequence number."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    last = conn.execute(
-        select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
-    ).first()
+    last = conn.execute(_LAST_EVENT).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, genesis(station_id))
     at = now_text()
     text = json.dumps(details or {}, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     h = event_hash(prev, seq, at, actor, action, record_id, text)
-    conn.execute(
-        insert(audit_events).values(
-            seq=seq, at=at, actor=actor, action=action, record_id=record_id, details=text,
-            prev_hash=prev, hash=h,
-        )
-    )
+    conn.execute(_INSERT_EVENT, {
+        "seq": seq, "at": at, "actor": actor, "action": action, "record_id": record_id,
+        "details": text, "prev_hash": prev, "hash": h,
+    })
     return seq
 
 

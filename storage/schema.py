@@ -43,7 +43,7 @@ class UtcDateTime(TypeDecorator):
     def process_result_value(self, value: str | None, dialect: object) -> datetime | None:
         if value is None:
             return None
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        return datetime.fromisoformat(value)  # "...Z" parses as aware UTC (Python >= 3.11)
 
 
 # Non-secret station settings: station id, region, server URL / public keys, KDF parameters ...

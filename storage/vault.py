@@ -75,6 +75,16 @@ def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
     return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
 
 
+def seal_fields(key: bytes, record_id: str, fields: dict[str, bytes]) -> dict[str, bytes]:
+    """Seal every field of one record under its data key (one cipher object for all)."""
+    aead = AESGCM(key)
+    out = {}
+    for name, plaintext in fields.items():
+        nonce = os.urandom(NONCE)
+        out[name] = nonce + aead.encrypt(nonce, plaintext, field_aad(record_id, name))
+    return out
+
+
 def unseal(key: bytes, blob: bytes, aad: bytes) -> bytes:
     if len(blob) < OVERHEAD:
         raise Invalid("ciphertext too short")

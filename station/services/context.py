@@ -34,7 +34,8 @@ from storage.schema import config
 
 log = logging.getLogger(__name__)
 
-# Checkpoint the audit chain at least every this many events while unlocked.
+# Checkpoint the audit chain at every multiple of this many events while unlocked (and at
+# sign-in, sign-out and lock).
 CHECKPOINT_EVERY = 25
 
 # Config keys the station owns (not settable through ConfigStore.set).
@@ -170,7 +171,7 @@ class StationContext:
         if station_id is None:
             raise NotProvisioned()
         seq = chain.append(conn, station_id, actor or self.actor, action, record_id, details)
-        if self.keys is not None and seq - chain.last_checkpoint_seq(conn) >= CHECKPOINT_EVERY:
+        if self.keys is not None and seq % CHECKPOINT_EVERY == 0:
             self.checkpoint(conn)
         return seq
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from station.domain import (
     Applicant,
@@ -106,6 +106,15 @@ _SUMMARY_COLUMNS = (
     records.c.finger_count, records.c.exception_count, records.c.rejection_reason,
     records.c.packet_id, records.c.server_outcome, records.c.server_reason,
 )
+
+
+# Statements on the save path, built once (SQLAlchemy then reuses their compiled form).
+_STATUS_OF = select(records.c.status).where(records.c.record_id == bindparam("rid"))
+_BY_NIK = (select(*_SUMMARY_COLUMNS).where(records.c.nik_index == bindparam("nik"))
+           .order_by(records.c.created_at))
+_INSERT_RECORD = insert(records)
+_INSERT_FIELDS = insert(record_fields)
+_DELETE_FIELDS = delete(record_fields).where(record_fields.c.record_id == bindparam("rid"))
 
 
 def _summary(row: object) -> RecordSummary:
@@ -212,11 +221,8 @@ class RecordService:
     def _duplicates(
         self, conn: Connection, nik_index: bytes, exclude: str | None
     ) -> list[RecordSummary]:
-        q = select(*_SUMMARY_COLUMNS).where(records.c.nik_index == nik_index)
-        if exclude is not None:
-            q = q.where(records.c.record_id != exclude)
-        rows = [_summary(r) for r in conn.execute(q.order_by(records.c.created_at)).all()]
-        return [r for r in rows if r.status in BLOCKING_STATUSES]
+        rows = [_summary(r) for r in conn.execute(_BY_NIK, {"nik": nik_index}).all()]
+        return [r for r in rows if r.status in BLOCKING_STATUSES and r.record_id != exclude]
 
     def _write_fields(self, conn: Connection, keys: vault.StationKeys, e: Enrollment,
                       status: RecordStatus, now: datetime, insert_row: bool) -> dict[str, object]:
@@ -224,9 +230,8 @@ class RecordService:
         fields = encode_fields(e)
         data_key = vault.new_key()
         sealed = [
-            {"record_id": e.record_id, "field": name,
-             "ciphertext": vault.seal(data_key, plain, vault.field_aad(e.record_id, name))}
-            for name, plain in fields.items()
+            {"record_id": e.record_id, "field": name, "ciphertext": blob}
+            for name, blob in vault.seal_fields(data_key, e.record_id, fields).items()
         ]
         values = {
             "status": status.value, "updated_at": now, "supervisor": None,
@@ -237,14 +242,14 @@ class RecordService:
             "payload_bytes": sum(len(v) for v in fields.values()),
         }
         if insert_row:
-            conn.execute(insert(records).values(
-                record_id=e.record_id, station_id=e.station_id, created_at=e.created_at,
-                operator=e.operator, **values,
-            ))
+            conn.execute(_INSERT_RECORD, {
+                "record_id": e.record_id, "station_id": e.station_id,
+                "created_at": e.created_at, "operator": e.operator, **values,
+            })
         else:
-            conn.execute(delete(record_fields).where(record_fields.c.record_id == e.record_id))
+            conn.execute(_DELETE_FIELDS, {"rid": e.record_id})
             conn.execute(update(records).where(records.c.record_id == e.record_id).values(**values))
-        conn.execute(insert(record_fields), sealed)
+        conn.execute(_INSERT_FIELDS, sealed)
         return {"fingers": len(e.fingers), "exceptions": len(e.finger_exceptions),
                 "domicile": e.domicile_recording}
 
@@ -264,9 +269,7 @@ class RecordService:
         with ctx.transaction() as conn:
             for e in checked:
                 assert e.applicant is not None
-                exists = conn.execute(
-                    select(records.c.status).where(records.c.record_id == e.record_id)
-                ).scalar()
+                exists = conn.execute(_STATUS_OF, {"rid": e.record_id}).scalar()
                 if exists is not None:
                     raise InvalidInput(
                         "RECORD_EXISTS",
