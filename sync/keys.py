@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from enum import IntEnum
 from pathlib import Path
 
@@ -103,16 +104,24 @@ class ServerPublicKey:
     encryption_key: bytes  # raw public bytes (ML-KEM-768 encapsulation key || X25519, or X25519)
     signing_key: bytes  # raw Ed25519 public key (32 bytes)
 
-    @property
+    @cached_property
     def key_id(self) -> bytes:
         return key_id_of(self.kem, self.encryption_key)
 
-    def hpke_public_key(self):  # noqa: ANN201
+    @cached_property
+    def _hpke_public(self):  # noqa: ANN202
         return _hpke_public(self.kem, self.encryption_key)
+
+    @cached_property
+    def _verifier(self) -> ed25519.Ed25519PublicKey:
+        return ed25519.Ed25519PublicKey.from_public_bytes(self.signing_key)
+
+    def hpke_public_key(self):  # noqa: ANN201
+        return self._hpke_public
 
     def verify(self, signature: bytes, message: bytes) -> None:
         try:
-            ed25519.Ed25519PublicKey.from_public_bytes(self.signing_key).verify(signature, message)
+            self._verifier.verify(signature, message)
         except InvalidSignature:
             raise SignatureError(
                 "RECEIPT_SIGNATURE_INVALID",
@@ -207,6 +216,10 @@ class ServerKeyPair:
         return cls(kem, priv, ed25519.Ed25519PrivateKey.generate().private_bytes_raw())
 
     def hpke_private_key(self):  # noqa: ANN201
+        return self._hpke_private
+
+    @cached_property
+    def _hpke_private(self):  # noqa: ANN202
         if self.kem is KemId.X25519:
             return x25519.X25519PrivateKey.from_private_bytes(self.encryption_private)
         return hpke.MLKEM768X25519PrivateKey(
@@ -215,6 +228,10 @@ class ServerKeyPair:
         )
 
     def public(self) -> ServerPublicKey:
+        return self._public
+
+    @cached_property
+    def _public(self) -> ServerPublicKey:
         if self.kem is KemId.X25519:
             enc = (
                 x25519.X25519PrivateKey.from_private_bytes(self.encryption_private)
@@ -233,8 +250,12 @@ class ServerKeyPair:
         signing = ed25519.Ed25519PrivateKey.from_private_bytes(self.signing_private)
         return ServerPublicKey(self.kem, enc, signing.public_key().public_bytes_raw())
 
+    @cached_property
+    def _signer(self) -> ed25519.Ed25519PrivateKey:
+        return ed25519.Ed25519PrivateKey.from_private_bytes(self.signing_private)
+
     def sign(self, message: bytes) -> bytes:
-        return ed25519.Ed25519PrivateKey.from_private_bytes(self.signing_private).sign(message)
+        return self._signer.sign(message)
 
     def to_json(self) -> bytes:
         return canonical.dumps(
