@@ -39,7 +39,7 @@ class KdfParams:
     """Argon2id parameters, stored with each slot so it opens with the cost it was made with."""
 
     memory_kib: int = 65536
-    iterations: int = 3
+    iterations: int = 2
     lanes: int = 2
     name: str = "argon2id"
 
@@ -63,7 +63,8 @@ class KdfParams:
         return cls(**data)
 
 
-# About 0.2 s per sign-in on two cores (measured in the docs); 64 MiB makes GPU guessing costly.
+# About 0.13 s per sign-in on two idle cores (0.35 s when busy; see docs/storage-and-keys.md);
+# 64 MiB per guess makes GPU and ASIC guessing costly. Above the OWASP minimum (19 MiB, t=2).
 DEFAULT_KDF = KdfParams()
 # Only for automated tests, chosen explicitly (`rekam init --kdf fast`, `kdf=FAST_KDF_FOR_TESTS`).
 FAST_KDF_FOR_TESTS = KdfParams(memory_kib=1024, iterations=1, lanes=1)
