@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "station.cli.enroll",
     "station.cli.audit",
     "station.cli.devices",
+    "station.cli.quality",
 ]
 
 

@@ -1,0 +1,199 @@
+"""`rekam quality finger|face IMG...`: the station's own quality checks on image files.
+
+Exit status: 0 when every image is acceptable, 1 when at least one is not, 2 when at least one
+file could not be read (each such file is reported with its reason; the others are still
+checked and reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from station.biometrics import face, finger
+from station.biometrics.images import ImageDecodeError, decode_image, image_ppi
+from station.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, print_json
+from station.domain import FINGER_QUALITY_THRESHOLD
+from station.domain.problems import Problem
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "quality",
+        help="check fingerprint or face images with the station's quality checks",
+        description="Exit 0 when all images are acceptable, 1 otherwise, 2 for unreadable input.",
+    )
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+
+    f = kinds.add_parser("finger", help="fingerprint quality 0-100 (NFIQ 2-inspired, not NFIQ 2)")
+    f.add_argument("images", nargs="+", type=Path, metavar="IMG")
+    f.add_argument(
+        "--ppi",
+        type=int,
+        help="resolution of the images (default: as the file states, else 500)",
+    )
+    f.add_argument("--threshold", type=float, help="acceptance threshold (default: 40)")
+    _common(f)
+    f.set_defaults(handler=run_finger)
+
+    c = kinds.add_parser(
+        "face", help="face photo checks (ISO/IEC 19794-5 geometry, KTP-el backdrop colour)"
+    )
+    c.add_argument("images", nargs="+", type=Path, metavar="IMG")
+    c.add_argument(
+        "--birth-year",
+        type=int,
+        metavar="YYYY",
+        help="check the backdrop colour rule (red for odd years, blue for even)",
+    )
+    c.add_argument(
+        "--portrait-dir",
+        type=Path,
+        metavar="DIR",
+        help="write each cropped 3:4 portrait here as <name>-portrait.jpg",
+    )
+    _common(c)
+    c.set_defaults(handler=run_face)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per image")
+    p.add_argument("--lang", choices=["id", "en"], default="id", help="message language")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ImageDecodeError(
+            "FILE_NOT_FOUND", f"Berkas {path} tidak ditemukan.", f"File {path} not found."
+        ) from exc
+    except IsADirectoryError as exc:
+        raise ImageDecodeError(
+            "FILE_IS_DIRECTORY",
+            f"{path} adalah folder, bukan gambar.",
+            f"{path} is a directory, not an image.",
+        ) from exc
+    except PermissionError as exc:
+        raise ImageDecodeError(
+            "FILE_NOT_READABLE",
+            f"Berkas {path} tidak boleh dibaca (izin).",
+            f"File {path} cannot be read (permission denied).",
+        ) from exc
+    except OSError as exc:
+        raise ImageDecodeError(
+            "FILE_NOT_READABLE",
+            f"Berkas {path} tidak dapat dibaca: {exc.strerror}.",
+            f"File {path} cannot be read: {exc.strerror}.",
+        ) from exc
+
+
+def _problem(p: Problem, lang: str) -> dict[str, str]:
+    return {"code": p.code, "message": p.message(lang)}
+
+
+def _finish(rows: list[dict], args: argparse.Namespace, unreadable: int, bad: int) -> int:
+    if args.json:
+        print_json(rows)
+    if unreadable:
+        return EXIT_INPUT
+    return EXIT_FAIL if bad else EXIT_OK
+
+
+def _error_line(path: Path, err: ImageDecodeError, lang: str) -> dict:
+    msg = err.problem.message(lang)
+    print(f"rekam: {path}: {msg}", file=sys.stderr)
+    return {"file": str(path), "error": _problem(err.problem, lang)}
+
+
+def run_finger(args: argparse.Namespace) -> int:
+    rows: list[dict] = []
+    unreadable = bad = 0
+    threshold = args.threshold if args.threshold is not None else FINGER_QUALITY_THRESHOLD
+    for path in args.images:
+        try:
+            data = _read(path)
+            img = decode_image(data, gray=True)
+        except ImageDecodeError as err:
+            unreadable += 1
+            rows.append(_error_line(path, err, args.lang))
+            continue
+        stated = image_ppi(data)
+        if args.ppi:
+            ppi, source = args.ppi, "option"
+        elif stated is not None and 100 <= stated <= 2000:
+            ppi, source = stated, "file"
+        else:
+            ppi, source = 500, "assumed"
+        try:
+            q = finger.assess(img, ppi=ppi, threshold=threshold)
+        except ValueError as exc:
+            unreadable += 1
+            err = ImageDecodeError(
+                "IMAGE_UNSUITABLE",
+                f"Gambar tidak dapat dinilai: {exc}.",
+                f"The image cannot be assessed: {exc}.",
+            )
+            rows.append(_error_line(path, err, args.lang))
+            continue
+        bad += not q.acceptable
+        rows.append(
+            {
+                "file": str(path),
+                "score": round(q.score, 1),
+                "acceptable": q.acceptable,
+                "flags": [_problem(p, args.lang) for p in q.flags],
+                "elapsed_ms": round(q.elapsed_ms, 2),
+                "ppi": ppi,
+                "ppi_source": source,
+            }
+        )
+        if not args.json:
+            verdict = "OK   " if q.acceptable else "BURUK" if args.lang == "id" else "POOR "
+            print(f"{verdict} {q.score:5.1f}  {path}  ({ppi} ppi, {q.elapsed_ms:.0f} ms)")
+            for p in q.flags:
+                print(f"        - [{p.code}] {p.message(args.lang)}")
+    return _finish(rows, args, unreadable, bad)
+
+
+def run_face(args: argparse.Namespace) -> int:
+    rows: list[dict] = []
+    unreadable = bad = 0
+    if args.birth_year is not None and not 1850 <= args.birth_year <= 2200:
+        print(
+            f"rekam: tahun lahir tidak masuk akal / implausible birth year {args.birth_year}",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    if args.portrait_dir:
+        args.portrait_dir.mkdir(parents=True, exist_ok=True)
+    for path in args.images:
+        try:
+            img = decode_image(_read(path))
+        except ImageDecodeError as err:
+            unreadable += 1
+            rows.append(_error_line(path, err, args.lang))
+            continue
+        res = face.check(img, birth_year=args.birth_year)
+        bad += not res.acceptable
+        row = {
+            "file": str(path),
+            "acceptable": res.acceptable,
+            "failures": [_problem(p, args.lang) for p in res.failures],
+            "metrics": res.metrics,
+            "elapsed_ms": round(res.elapsed_ms, 2),
+        }
+        if args.portrait_dir and res.portrait is not None:
+            from station.biometrics.images import encode_jpeg
+
+            out = args.portrait_dir / f"{path.stem}-portrait.jpg"
+            out.write_bytes(encode_jpeg(res.portrait))
+            row["portrait"] = str(out)
+        rows.append(row)
+        if not args.json:
+            verdict = "OK   " if res.acceptable else "GAGAL" if args.lang == "id" else "FAIL "
+            print(f"{verdict} {path}  ({res.elapsed_ms:.0f} ms)")
+            for p in res.failures:
+                print(f"        - [{p.code}] {p.message(args.lang)}")
+    return _finish(rows, args, unreadable, bad)
