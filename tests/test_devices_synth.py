@@ -101,3 +101,17 @@ def test_signature_strokes_are_timed_and_pressured():
             assert 0 <= x <= 640 and 0 <= y <= 240 and 0 < p <= 1
     img = synth.render_signature(strokes)
     assert img.shape == (240, 640) and (img < 128).mean() > 0.01
+
+
+def test_station_quality_accepts_good_prints_and_rejects_degraded_ones():
+    """The demo data must behave with the station's own quality check: good prints pass the
+    threshold (40), degraded variants of the same finger score lower, blank scores 0."""
+    from station.biometrics.finger import assess
+    from station.domain import FINGER_QUALITY_THRESHOLD
+
+    for seed, position in ((1, 1), (2, 6), (3, 9)):
+        scores = {q: assess(synth.fingerprint(position, seed, q)).score for q in synth.QUALITIES}
+        assert scores["good"] >= FINGER_QUALITY_THRESHOLD, scores
+        assert scores["dry"] < scores["good"] and scores["smudged"] < scores["good"], scores
+        assert scores["partial"] < FINGER_QUALITY_THRESHOLD, scores
+        assert scores["blank"] == 0, scores

@@ -140,7 +140,7 @@ def _gabor_bank(period: float) -> tuple[np.ndarray, ...]:
         ridge_dir = i * math.pi / _N_ORIENT
         k = cv2.getGaborKernel(
             (ks, ks), sigma=period * 0.42, theta=ridge_dir + math.pi / 2, lambd=period,
-            gamma=1.0, psi=0,
+            gamma=0.6, psi=0,
         )
         k = (k - k.mean()).astype(np.float32)
         kernels.append(k / np.abs(k).sum())
@@ -184,8 +184,8 @@ def _fingertip_mask(w: int, h: int, rng: np.random.Generator, area: float = 1.0)
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     cx = w * (0.5 + rng.uniform(-0.03, 0.03))
     cy = h * (0.5 + rng.uniform(-0.02, 0.03))
-    ax = w * rng.uniform(0.36, 0.42) * math.sqrt(area)
-    ay = h * rng.uniform(0.40, 0.45) * math.sqrt(area)
+    ax = w * rng.uniform(0.40, 0.45) * math.sqrt(area)
+    ay = h * rng.uniform(0.43, 0.47) * math.sqrt(area)
     # flatter at the bottom (the finger leaves the platen towards the palm)
     dy = np.where(ys > cy, (ys - cy) / (ay * 1.15), (ys - cy) / ay)
     r = ((xs - cx) / ax) ** 2 + dy**2
@@ -256,7 +256,7 @@ def fingerprint(position: int, seed: int, quality: str = "good",
     if quality == "dry":
         threshold = 0.45  # thin, broken ridges
         contrast = 150.0
-        holes = _blobs((h, w), rng, 4, 0.35)
+        holes = _blobs((h, w), rng, 4, 0.42)
         ink = ink - 1.6 * holes
         mask = mask * (1.0 - 0.6 * _blobs((h, w), rng, 20, 0.25))
     elif quality == "smudged":
