@@ -5,7 +5,9 @@ A folder holds one applicant:
                           "exceptions": [{"position": 10, "reason": "MISSING", "note": "..."}]
     photo.jpg | photo.png the face photo (checked like the GUI camera: one frontal face, centred,
                           sharp, exposed, the backdrop colour of the birth year)
-    signature.json        {"strokes": [[[x, y, t_ms, pressure], ...], ...]}  and/or
+    signature.json        ISO 19794-7-style channels (as stored), or the simple form
+                          {"strokes": [[[x, y, t_ms, pressure], ...], ...], "width": W,
+                          "height": H}; and/or
     signature.png         the rendered signature
     fingers/N.png         N = 1..10 (ISO finger positions); a missing finger needs an exception
 Every part is checked with the GUI's rules and quality checks; any problem is reported (all of
@@ -151,7 +153,8 @@ def load_folder(folder: Path, station_id: str, operator: str,
                     bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
                 check = face_checks.check(bgr, birth_year)
             except ImageDecodeError as exc:
-                problems.append(_p(exc.code, f"{photos[0].name}: {exc.problem.message_id}",
+                problems.append(_p(f"PHOTO_{exc.code}",
+                                   f"{photos[0].name}: {exc.problem.message_id}",
                                    f"{photos[0].name}: {exc.problem.message_en}"))
             else:
                 if not check.acceptable:
@@ -176,27 +179,30 @@ def load_folder(folder: Path, station_id: str, operator: str,
         raw = _read(sig_json, problems, "SIGNATURE_UNREADABLE")
         if raw is not None:
             try:
-                strokes = json.loads(raw)
-                strokes = strokes["strokes"] if isinstance(strokes, dict) else strokes
+                strokes = _parse_strokes(raw, signature_checks)
                 check = signature_checks.check(strokes)
-            except (ValueError, KeyError, TypeError) as exc:
-                problems.append(_p("SIGNATURE_JSON_INVALID",
-                                   f"signature.json tidak sah: {exc}",
-                                   f"signature.json is invalid: {exc}"))
+            except signature_checks.SignatureFormatError as exc:
+                problems.append(_p(exc.problem.code, f"signature.json: {exc.problem.message_id}",
+                                   f"signature.json: {exc.problem.message_en}"))
             else:
                 if not check.acceptable:
                     problems.extend(check.failures)
                 else:
                     update["signature"] = Capture(
-                        data=json.dumps({"strokes": strokes}, separators=(",", ":")).encode(),
-                        format="iso19794-7+json", device_id=DEVICE_ID)
+                        data=signature_checks.to_json(strokes), format="iso19794-7+json",
+                        device_id=DEVICE_ID)
+                    if not sig_png.exists():
+                        update["signature_image"] = Capture(
+                            data=signature_checks.render_png(strokes), format="png",
+                            device_id=DEVICE_ID)
     if sig_png.exists():
         raw = _read(sig_png, problems, "SIGNATURE_UNREADABLE")
         if raw is not None:
             try:
                 img = decode_image(raw, gray=True)
             except ImageDecodeError as exc:
-                problems.append(_p(exc.code, f"signature.png: {exc.problem.message_id}",
+                problems.append(_p(f"SIGNATURE_{exc.code}",
+                                   f"signature.png: {exc.problem.message_id}",
                                    f"signature.png: {exc.problem.message_en}"))
             else:
                 cap = Capture(data=raw, format="png", device_id=DEVICE_ID,
@@ -223,7 +229,8 @@ def load_folder(folder: Path, station_id: str, operator: str,
         try:
             gray = decode_image(raw, gray=True)
         except ImageDecodeError as exc:
-            problems.append(_p(exc.code, f"fingers/{path.name}: {exc.problem.message_id}",
+            problems.append(_p(f"FINGER_{exc.code}_{int(pos)}",
+                               f"fingers/{path.name}: {exc.problem.message_id}",
                                f"fingers/{path.name}: {exc.problem.message_en}"))
             continue
         finger_ppi = image_ppi(raw) or ppi
@@ -246,6 +253,28 @@ def load_folder(folder: Path, station_id: str, operator: str,
     update["fingers"] = fingers
     update["finger_exceptions"] = excepted
     return draft.model_copy(update=update), problems
+
+
+def _parse_strokes(raw: bytes, sig):  # noqa: ANN001, ANN202
+    """signature.json: the stored ISO 19794-7-style channel JSON, or the simple form
+    {"strokes": [[[x, y, t_ms, pressure], ...], ...], "width": W, "height": H}."""
+    try:
+        doc = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise sig.SignatureFormatError("bukan JSON yang valid", "not valid JSON") from exc
+    if isinstance(doc, dict) and "channels" in doc:
+        return sig.from_iso_channels(doc)
+    if not isinstance(doc, dict) or not isinstance(doc.get("strokes"), list):
+        raise sig.SignatureFormatError(
+            'harus berisi "channels" (ISO 19794-7) atau "strokes"',
+            'must hold "channels" (ISO 19794-7) or "strokes"')
+    try:
+        return sig.Strokes.from_lists(doc["strokes"], float(doc.get("width", 640)),
+                                      float(doc.get("height", 240)))
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, sig.SignatureFormatError):
+            raise
+        raise sig.SignatureFormatError(f"titik tidak sah ({exc})", f"bad point ({exc})") from exc
 
 
 @cli_errors
@@ -278,7 +307,7 @@ def _already_reported(p: Problem, problems: list[Problem]) -> bool:
     if p.code == "MISSING_DEMOGRAPHICS":
         return any(q.code.startswith(("FIELD_", "NIK_", "KK_", "APPLICANT_")) for q in problems)
     if p.code == "MISSING_FACE":
-        return any(q.code.startswith(("PHOTO_", "FACE_", "IMAGE_")) for q in problems)
+        return any(q.code.startswith(("PHOTO_", "FACE_")) for q in problems)
     if p.code == "MISSING_SIGNATURE":
         return any(q.code.startswith("SIGNATURE_") for q in problems)
     return False
@@ -306,6 +335,7 @@ def write_template(folder: Path, seed: int = 17) -> int:
     import cv2
 
     from devices.simulated import synth
+    from station.biometrics import signature as sig
     from station.biometrics.images import encode_png
     from station.domain import Sex, make_nik, regions
 
@@ -335,9 +365,10 @@ def write_template(folder: Path, seed: int = 17) -> int:
     ok, jpg = cv2.imencode(".jpg", synth.face(seed, born.year), [cv2.IMWRITE_JPEG_QUALITY, 90])
     assert ok
     (folder / "photo.jpg").write_bytes(jpg.tobytes())
-    strokes = synth.signature(seed)
-    (folder / "signature.json").write_text(json.dumps({"strokes": strokes}))
-    (folder / "signature.png").write_bytes(encode_png(synth.render_signature(strokes)))
+    w, h = synth.SIGNATURE_PAD
+    strokes = sig.Strokes.from_lists(synth.signature(seed), w, h)
+    (folder / "signature.json").write_bytes(sig.to_json(strokes))
+    (folder / "signature.png").write_bytes(sig.render_png(strokes))
     for pos in FingerPosition:
         gray = synth.fingerprint(int(pos), seed)
         (folder / "fingers" / f"{int(pos)}.png").write_bytes(encode_png(gray))

@@ -11,7 +11,6 @@ and benchmarks and wrong for any duplicate-detection experiment.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from datetime import UTC, date, datetime
@@ -81,8 +80,8 @@ class Biometrics:
         import cv2
 
         from devices.simulated import synth
+        from station.biometrics import signature as sig
         from station.biometrics.formats import wsq
-        from station.biometrics.images import encode_png
 
         person_seed = self.base_seed * 100_003 + index
         finger_seed = self.base_seed * 1_000 + index % self.pool
@@ -90,7 +89,7 @@ class Biometrics:
         ok, jpg = cv2.imencode(".jpg", synth.face(person_seed, birth_year),
                                [cv2.IMWRITE_JPEG_QUALITY, 85])
         assert ok
-        strokes = synth.signature(person_seed)
+        strokes = sig.Strokes.from_lists(synth.signature(person_seed), *synth.SIGNATURE_PAD)
         fingers = {}
         for pos in FingerPosition:
             gray = synth.fingerprint(int(pos), finger_seed, impression=impression)
@@ -103,10 +102,10 @@ class Biometrics:
         return {
             "face": Capture(data=jpg.tobytes(), format="jpeg", device_id="simulated",
                             width=640, height=480),
-            "signature": Capture(data=json.dumps({"strokes": strokes}).encode(),
-                                 format="iso19794-7+json", device_id="simulated"),
-            "signature_image": Capture(data=encode_png(synth.render_signature(strokes)),
-                                       format="png", device_id="simulated"),
+            "signature": Capture(data=sig.to_json(strokes), format="iso19794-7+json",
+                                 device_id="simulated"),
+            "signature_image": Capture(data=sig.render_png(strokes), format="png",
+                                       device_id="simulated"),
             "fingers": fingers,
         }
 
