@@ -8,4 +8,5 @@ MODULES = [
     "bench.nik",
     "bench.store",
     "bench.sync",
+    "bench.biometrics",
 ]
