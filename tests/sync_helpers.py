@@ -263,3 +263,141 @@ def statuses(station) -> dict[str, int]:  # noqa: ANN001
     from station.services.sync import SyncService
 
     return {k: v for k, v in SyncService(station).status()["records"].items() if v}
+
+
+# --- the test vectors of docs/packet-format.md ---------------------------------------------------
+
+VECTOR_SERVER_X25519 = bytes.fromhex(
+    "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"
+)
+VECTOR_SERVER_SIGNING = bytes.fromhex(
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+)
+VECTOR_STATION_SIGNING = bytes.fromhex(
+    "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"
+)
+VECTOR_PACKET_ID = "6f1c2a9e-3b4d-4c5e-8f70-112233445566"
+VECTOR_CREATED = datetime(2026, 11, 2, 9, 15, 30, 123456, tzinfo=UTC)
+
+
+def vector_enrollment() -> Enrollment:
+    """A deliberately small record: demographics, a face of 8 bytes, one finger, one exception."""
+    t = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    return Enrollment(
+        record_id="rec-vector-1",
+        station_id="BLT-01",
+        operator="operator",
+        created_at=t,
+        status=RecordStatus.APPROVED,
+        applicant=Applicant(
+            nik="3505014107850001",
+            kk_number="3505011201090004",
+            full_name="SITI AMINAH",
+            place_of_birth="BLITAR",
+            date_of_birth=date(1985, 7, 1),
+            sex=Sex.FEMALE,
+            address=Address(
+                street="JL. MERDEKA NO. 5", rt="3", rw="2", village_code="35.05.01.2001"
+            ),
+            religion=Religion.ISLAM,
+            marital_status=MaritalStatus.MARRIED,
+            occupation="PETANI/PEKEBUN",
+        ),
+        face=Capture(
+            data=b"\xff\xd8FACE\xff\xd9",
+            format="jpeg",
+            device_id="cam-1",
+            captured_at=t,
+            quality=91.5,
+        ),
+        fingers={
+            FingerPosition.RIGHT_THUMB: FingerCapture(
+                position=FingerPosition.RIGHT_THUMB,
+                data=b"\xff\xa0WSQ\xff\xa1",
+                format="wsq",
+                device_id="fp-1",
+                captured_at=t,
+                quality=73.0,
+                attempts=2,
+                resolution_ppi=500,
+            )
+        },
+        finger_exceptions={
+            FingerPosition.LEFT_LITTLE: FingerException(
+                position=FingerPosition.LEFT_LITTLE,
+                reason=ExceptionReason.MISSING,
+                confirmed_by="supervisor",
+            )
+        },
+        supervisor="supervisor",
+    )
+
+
+def vector_keys():  # noqa: ANN201
+    from sync.keys import KemId, ServerKeyPair
+
+    server = ServerKeyPair(KemId.X25519, VECTOR_SERVER_X25519, VECTOR_SERVER_SIGNING)
+    station = StationSigner("BLT-01", seed=VECTOR_STATION_SIGNING)
+    return server, station
+
+
+def render_vectors(packet_bytes: bytes | None = None) -> dict[str, str]:
+    """The named test-vector blocks of docs/packet-format.md. Everything is deterministic except
+    the packet itself (HPKE draws a fresh ephemeral key), which is passed in when re-checking."""
+    import textwrap
+
+    from station.domain import ServerOutcome
+    from sync import batch, packet, payload, receipt
+    from sync.keys import StationPublicKey
+
+    def hexblock(data: bytes) -> str:
+        return "\n".join(textwrap.wrap(data.hex(), 64))
+
+    e = vector_enrollment()
+    server, station = vector_keys()
+    pl = payload.encode(e)
+    header = packet.PacketHeader(
+        kem=server.kem,
+        schema_version=1,
+        created_at=VECTOR_CREATED,
+        recipient_key_id=server.public().key_id,
+        packet_id=VECTOR_PACKET_ID,
+        station_id="BLT-01",
+        record_id=e.record_id,
+    ).to_bytes()
+    if packet_bytes is None:
+        packet_bytes = packet.seal(
+            e, server.public(), station, packet_id=VECTOR_PACKET_ID, created_at=VECTOR_CREATED
+        )[1]
+    rec = receipt.issue(
+        server,
+        packet_id=VECTOR_PACKET_ID,
+        station_id="BLT-01",
+        record_id=e.record_id,
+        packet_sha256=hashlib.sha256(packet_bytes).hexdigest(),
+        packet_size=len(packet_bytes),
+        outcome=ServerOutcome.ACCEPTED,
+        server_time=datetime(2026, 11, 2, 10, 0, tzinfo=UTC),
+    )
+    manifest_batch = batch.build(
+        station,
+        [(VECTOR_PACKET_ID, packet_bytes)],
+        batch_id="0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d",
+        created_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+    )[1]
+    import io
+    import zipfile
+
+    manifest = zipfile.ZipFile(io.BytesIO(manifest_batch)).read("manifest.json")
+    return {
+        "server-private-key.json": server.to_json().decode(),
+        "server-key.json": server.public().to_json().decode(),
+        "station-key.json": StationPublicKey("BLT-01", station.public_key).to_json().decode(),
+        "payload.hex": hexblock(pl),
+        "payload.sha256": hashlib.sha256(pl).hexdigest(),
+        "header.hex": hexblock(header),
+        "packet.hex": hexblock(packet_bytes),
+        "receipt.hex": hexblock(rec),
+        "manifest.json": manifest.decode(),
+        "manifest.sig.hex": station.sign(manifest).hex(),
+    }
