@@ -118,3 +118,15 @@ def test_rekam_audit_verify_cli(station, tmp_path):
     report = json.loads(bad.stdout)
     assert report["ok"] is False
     assert report["first_problem"]["seq"] == 5 and report["first_problem"]["kind"] == "missing"
+
+
+def test_ui_events_are_logged_and_unknown_actions_refused(station):
+    station.auth.sign_in(*OPERATOR)
+    seq = station.audit.log("capture", "rec-1", position=3, quality=72, attempt=2)
+    station.auth.sign_in(*SUPERVISOR)
+    (event,) = station.audit.events(1, record_id="rec-1")
+    assert (event.seq, event.actor, event.action) == (seq, "operator", "capture")
+    assert event.details == {"attempt": 2, "position": 3, "quality": 72}
+    with pytest.raises(ValueError, match="unknown audit action"):
+        station.audit.log("made_up")
+    assert station.audit.verify().ok

@@ -45,6 +45,16 @@ class AuditService:
                 for r in conn.execute(q).all()
             ]
 
+    def log(self, action: str, record_id: str | None = None, **details: object) -> int:
+        """Append an event for something the services do not see themselves (a capture in the
+        UI: finger position, quality, attempt). `action` is from storage.audit.ACTIONS;
+        details must be ids, codes and numbers, never personal data. Returns the seq."""
+        if action not in chain.ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        ctx = self._ctx
+        with ctx.transaction() as conn:
+            return ctx.audit(conn, action, record_id, **details)
+
     def checkpoint(self) -> int | None:
         """Sign the newest event now (needs the station unlocked)."""
         ctx = self._ctx
