@@ -81,6 +81,9 @@ def test_face_is_found_by_the_shipped_haar_cascade_on_the_right_backdrop():
         assert len(faces) == 1, f"seed {seed}: {len(faces)} faces"
         x, y, w, h = faces[0]
         assert abs((x + w / 2) - 320) < 40  # centred
+        eyes = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_eye.xml")
+        upper = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)[y : y + h // 2 + 20, x : x + w]
+        assert len(eyes.detectMultiScale(upper, 1.1, 5)) >= 2
         corner = img[5:40, 5:40].reshape(-1, 3).mean(axis=0)  # B, G, R
         if year % 2:
             assert corner[2] > 150 and corner[0] < 80  # red backdrop for odd years
