@@ -368,6 +368,9 @@ class Device:
         """One live preview frame, or None if this device has no preview."""
         return None
 
+    def end_preview(self) -> None:
+        """The preview stopped: release what preview_frame holds open (a stream). No raise."""
+
 
 class FaceCamera(Device):
     modalities = (Modality.FACE,)

@@ -190,8 +190,11 @@ class DeviceHandle:
 
     def stop_preview(self) -> None:
         with self._lock:
+            was_running = self._preview is not None
             self._preview = None
             self._preview_token.cancel("preview stopped")
+            if was_running and self._worker is not None and self._worker.is_alive():
+                self._queue.put(_Job(lambda d, t: d.end_preview(), "end_preview"))
 
     def cancel(self) -> None:
         """Cancel the running capture (its future fails with CaptureCancelled)."""
@@ -382,12 +385,14 @@ class DeviceHandle:
             with self._lock:
                 if self._alive(generation):
                     self._preview = None
+            self._end_preview(device)
             if on_error is not None:
                 on_error(err)
             return
         if frame is None:
             with self._lock:
                 self._preview = None
+            self._end_preview(device)
             if on_error is not None:
                 on_error(Unsupported("this device has no live preview",
                                      device_id=self.device_id))
@@ -408,6 +413,12 @@ class DeviceHandle:
                 sink(frame)
         except Exception:
             log.exception("device %s: the preview consumer failed", self.device_id)
+
+    def _end_preview(self, device: Device) -> None:
+        try:
+            device.end_preview()
+        except Exception:
+            log.exception("device %s: end_preview failed", self.device_id)
 
     def _finish(self, device: Device | None, generation: int) -> None:
         if device is not None:

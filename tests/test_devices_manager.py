@@ -241,3 +241,14 @@ def test_files_driver_reads_a_folder(tmp_path, manager):
     with manager.open(manager.configured("files", "signature", path=str(tmp_path))) as pad:
         sig = pad.capture().result(5)
         assert sig.strokes[0][1].t_ms == 10 and sig.strokes[0][1].pressure == 0.6
+
+
+def test_preview_reports_a_disconnect_through_on_error(manager):
+    errors: queue.Queue = queue.Queue()
+    frames: queue.Queue = queue.Queue(maxsize=2)
+    with _open(manager, "finger", fault="disconnect") as dev:
+        with pytest.raises(DeviceDisconnected):
+            dev.capture(position=1).result(5)
+        dev.start_preview(frames, on_error=errors.put, max_fps=50)
+        err = errors.get(timeout=5)
+    assert isinstance(err, DeviceDisconnected) and frames.empty()

@@ -256,3 +256,20 @@ def test_simulator_runs_as_a_module_and_answers_discovery(tmp_path):
         finally:
             proc.terminate()
             proc.wait(10)
+
+
+def test_capture_during_preview_then_preview_resumes(sim):
+    import queue
+
+    frames: queue.Queue = queue.Queue(maxsize=5)
+    with _manager(sim) as m, _finger(m) as dev:
+        dev.start_preview(frames, max_fps=30)
+        frames.get(timeout=5)
+        res = dev.capture(position=4).result(15)
+        assert res.position is FingerPosition.RIGHT_RING
+        while not frames.empty():
+            frames.get_nowait()
+        assert frames.get(timeout=5).image.shape == (500, 400)  # a new stream after capture
+        dev.stop_preview()
+    streams = [r for r in sim.requests if r[0] == "STREAM"]
+    assert len(streams) >= 2

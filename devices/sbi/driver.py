@@ -13,7 +13,6 @@ from devices.api import (
     CancelToken,
     CaptureResult,
     Device,
-    DeviceBusy,
     DeviceDescriptor,
     DeviceError,
     DeviceInfo,
@@ -106,7 +105,12 @@ class _SbiDevice(Device):
         self.device = dev
 
     def close(self) -> None:
-        self._stream = None  # the generator closes the HTTP stream when collected
+        self.end_preview()
+
+    def end_preview(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()  # GeneratorExit closes the HTTP response and connection
 
     def reset_chain(self) -> None:
         """Start a new hash chain (a new applicant / transaction)."""
@@ -136,6 +140,7 @@ class _SbiDevice(Device):
                  requested_score: float | None = None, timeout_s: float | None = None,
                  ) -> list[c.SbiBiometric]:
         dev = self._ready()
+        self.end_preview()  # SBI: frames are not streamed while a capture runs
         try:
             blocks = self.client.rcapture(
                 dev, bio_type=bio_type, sub_id=sub_id, sub_types=sub_types,
@@ -143,8 +148,6 @@ class _SbiDevice(Device):
                 requested_score=FINGER_QUALITY_THRESHOLD if requested_score is None
                 else requested_score, timeout_s=timeout_s, previous_hash=self.previous_hash,
                 cancel=cancel)
-        except DeviceBusy:
-            raise
         except DeviceError as exc:
             exc.device_id = self.device_id
             raise
