@@ -151,6 +151,34 @@ def test_off_centre(nist, shift):
     assert ("left" if shift > 0 else "right") in text
 
 
+@pytest.mark.parametrize(("dy", "word"), [(-150, "high"), (150, "low")])
+def test_face_too_high_or_low_in_the_frame(nist, dy, word):
+    f = frame(nist)
+    m = np.float32([[1, 0, 0], [0, 1, dy]])
+    moved = cv2.warpAffine(f, m, (640, 480), borderMode=cv2.BORDER_REPLICATE)
+    res = check(moved)
+    assert "FACE_NOT_CENTRED" in _codes(res), res.metrics
+    assert word in res.failures[_codes(res).index("FACE_NOT_CENTRED")].message_en
+    assert res.portrait is None
+
+
+def test_tight_frame_still_gives_a_portrait(nist):
+    """Head a little large for 50 %: the crop tightens (up to 58 %) instead of failing."""
+    tight = cv2.resize(nist[220:870, :], (768 * 480 // 650, 480))
+    tight = cv2.copyMakeBorder(
+        tight,
+        0,
+        0,
+        (640 - tight.shape[1]) // 2,
+        640 - tight.shape[1] - (640 - tight.shape[1]) // 2,
+        cv2.BORDER_REPLICATE,
+    )
+    res = check(tight)
+    assert res.acceptable, (_codes(res), res.metrics)
+    share = res.face_box[3] / res.metrics["portrait_box"][3]
+    assert 0.5 < share <= 0.58 and res.portrait.shape == (480, 360, 3)
+
+
 def test_roll(nist):
     f = frame(nist)
     tilted = cv2.warpAffine(

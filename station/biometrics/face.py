@@ -20,7 +20,8 @@ Checks, each failure a coded bilingual Problem:
 The portrait (ratio 3:4, width:height, returned at 360 x 480 px) is centred on the eye midpoint
 with the eye line at 42 % of the height from the top (ISO full frontal puts the eyes between
 30 % and 50 % from the top) and the face box (brows to chin) at 50 % of the portrait height,
-which leaves the head at about 70 % as ICAO 9303 recommends.
+which leaves the head at about 70 % as ICAO 9303 recommends; in a tight frame the face box may
+take up to 58 % and the crop slides as long as the eyes stay within 30-50 % / 45-55 %.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from station.domain.problems import Problem
 PORTRAIT_SIZE = (360, 480)  # width, height: 3:4
 PORTRAIT_EYE_LINE = 0.42  # from the top
 PORTRAIT_FACE_SHARE = 0.50  # face box height / portrait height
+MAX_PORTRAIT_FACE_SHARE = 0.58  # accepted when the frame is too tight for 0.50
 MAX_ROLL_DEG = 5.0
 MAX_CENTRE_OFFSET = 0.08  # of the frame width
 MIN_EYE_DISTANCE_PX = 50
@@ -129,6 +131,14 @@ def _not_centred(direction_id: str, direction_en: str) -> Problem:
     )
 
 
+def _not_centred_v(pos_id: str, pos_en: str, cam_id: str, cam_en: str) -> Problem:
+    return _p(
+        "FACE_NOT_CENTRED",
+        f"Wajah terlalu ke {pos_id} dalam bingkai; {cam_id} kamera atau atur posisi duduk.",
+        f"The face sits too {pos_en} in the frame; tilt the camera {cam_en} or adjust the seat.",
+    )
+
+
 def _wrong_colour(expected: str, found: str, year: int) -> Problem:
     names = {"red": "merah", "blue": "biru"}
     parity_id = "ganjil" if year % 2 else "genap"
@@ -206,6 +216,35 @@ def _pick_eyes(eyes: np.ndarray, fw: int) -> tuple[np.ndarray, np.ndarray] | Non
                 left, right = sorted(((x1, y1), (x2, y2)))
                 best = (np.array(left), np.array(right))
     return best
+
+
+def _portrait_box(
+    eye_mid: np.ndarray, fh: int, W: int, H: int
+) -> tuple[tuple[int, int, int, int] | None, Problem | None]:
+    """The 3:4 crop: face box at 50 % of its height (up to 58 % when the frame is tight, i.e.
+    the head at 70-80 %), eye line at 42 % from the top (30-50 % allowed), eyes centred
+    (45-55 % allowed). Returns (box, None) or (None, the reason it cannot be cut)."""
+    aspect = PORTRAIT_SIZE[0] / PORTRAIT_SIZE[1]
+    ph = min(fh / PORTRAIT_FACE_SHARE, H, W / aspect)
+    if ph < fh / MAX_PORTRAIT_FACE_SHARE:
+        return None, TOO_CLOSE
+    pw = ph * aspect
+    py0 = min(max(eye_mid[1] - PORTRAIT_EYE_LINE * ph, 0.0), H - ph)
+    px0 = min(max(eye_mid[0] - pw / 2.0, 0.0), W - pw)
+    eye_line = (eye_mid[1] - py0) / ph
+    eye_x = (eye_mid[0] - px0) / pw
+    if eye_line < 0.30:
+        return None, _not_centred_v("atas", "high", "naikkan", "up")
+    if eye_line > 0.50:
+        return None, _not_centred_v("bawah", "low", "turunkan", "down")
+    if not 0.45 <= eye_x <= 0.55:
+        side = (
+            ("kiri layar", "left of the frame")
+            if eye_x < 0.45
+            else ("kanan layar", "right of the frame")
+        )
+        return None, _not_centred(*side)
+    return (int(round(px0)), int(round(py0)), int(round(pw)), int(round(ph))), None
 
 
 def check(bgr: np.ndarray, birth_year: int | None = None) -> FaceCheck:
@@ -320,19 +359,13 @@ def check(bgr: np.ndarray, birth_year: int | None = None) -> FaceCheck:
         failures.append(_not_centred("kanan layar", "right of the frame"))
     if eye_dist < MIN_EYE_DISTANCE_PX:
         failures.append(TOO_SMALL)
-    ph = fh / PORTRAIT_FACE_SHARE
-    pw = ph * PORTRAIT_SIZE[0] / PORTRAIT_SIZE[1]
-    px0 = eye_mid[0] - pw / 2.0
-    py0 = eye_mid[1] - PORTRAIT_EYE_LINE * ph
-    crop = (int(round(px0)), int(round(py0)), int(round(pw)), int(round(ph)))
-    metrics["portrait_box"] = list(crop)
-    fits = crop[0] >= 0 and crop[1] >= 0 and crop[0] + crop[2] <= W and crop[1] + crop[3] <= H
+    crop, problem = _portrait_box(eye_mid, fh, W, H)
+    metrics["portrait_box"] = list(crop) if crop else None
     metrics["face_height_ratio"] = round(fh / H, 3)
-    if not fits and TOO_SMALL not in failures:
-        # a portrait that does not fit because the face is off-centre is reported as such
-        horizontally_ok = abs(offset) <= MAX_CENTRE_OFFSET
-        if ph > H or pw > W or (horizontally_ok and (crop[1] < 0 or crop[1] + crop[3] > H)):
-            failures.append(TOO_CLOSE)
+    fits = crop is not None
+    already = {f.code for f in failures}
+    if problem is not None and TOO_SMALL.code not in already and problem.code not in already:
+        failures.append(problem)
 
     # --- sharpness and exposure on the inner face ----------------------------------------
     inner = gray[fy + fh // 8 : fy + fh - fh // 8, fx + fw // 8 : fx + fw - fw // 8]
