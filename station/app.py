@@ -153,6 +153,9 @@ class Station:
         recovery_code = vault.new_recovery_code()
         salt = vault.new_salt()
         with ctx.transaction() as conn:
+            existing = ctx.config_get("station_id", conn=conn)
+            if existing is not None:  # another process provisioned it a moment ago
+                raise AlreadyProvisioned(existing)
             settings = {
                 "station_id": station_id,
                 "region_code": region,

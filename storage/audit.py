@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, func, insert, select
 
+from storage import fastpath
 from storage.schema import audit_checkpoints, audit_events
 
 GENESIS_PREFIX = b"rekam/audit/genesis/v1\x00"
@@ -59,26 +60,18 @@ def now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-_LAST_EVENT = (
-    select(audit_events.c.seq, audit_events.c.hash).order_by(audit_events.c.seq.desc()).limit(1)
-)
-_INSERT_EVENT = insert(audit_events)
-
-
 def append(conn: Connection, station_id: str, actor: str, action: str,
            record_id: str | None = None, details: dict[str, Any] | None = None) -> int:
     """Append one event inside the caller's transaction; returns its sequence number."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    last = conn.execute(_LAST_EVENT).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, genesis(station_id))
+    cur = fastpath.cursor(conn)
+    last = fastpath.last_event(cur)
+    seq, prev = (last[0] + 1, last[1]) if last else (1, genesis(station_id))
     at = now_text()
     text = json.dumps(details or {}, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     h = event_hash(prev, seq, at, actor, action, record_id, text)
-    conn.execute(_INSERT_EVENT, {
-        "seq": seq, "at": at, "actor": actor, "action": action, "record_id": record_id,
-        "details": text, "prev_hash": prev, "hash": h,
-    })
+    fastpath.insert_event(cur, (seq, at, actor, action, record_id, text, prev, h))
     return seq
 
 

@@ -145,6 +145,8 @@ def test_full_disk_refuses_clearly_and_corrupts_nothing(tmp_path):
             assert {s.record_id for s in station.records.list()} == set(saved)
             with station.engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            # Reading still works on the full disk.
+            assert station.records.open(saved[0]).completeness_problems() == []
             filler.unlink()  # space freed: the same record (kept by the UI) saves
             record_id = station.records.save_captured(pending)
             assert station.records.open(record_id).applicant == pending.applicant

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from station.domain import (
     Applicant,
@@ -44,8 +44,9 @@ from station.services.errors import (
     InvalidTransition,
     NotFound,
     NotReadable,
+    StorageFull,
 )
-from storage import vault
+from storage import fastpath, vault
 from storage.schema import outbox, record_fields, records
 
 log = logging.getLogger(__name__)
@@ -108,20 +109,17 @@ _SUMMARY_COLUMNS = (
 )
 
 
-# Statements on the save path, built once (SQLAlchemy then reuses their compiled form).
-_STATUS_OF = select(records.c.status).where(records.c.record_id == bindparam("rid"))
-_BY_NIK = (select(*_SUMMARY_COLUMNS).where(records.c.nik_index == bindparam("nik"))
-           .order_by(records.c.created_at))
-_INSERT_RECORD = insert(records)
-_INSERT_FIELDS = insert(record_fields)
-_DELETE_FIELDS = delete(record_fields).where(record_fields.c.record_id == bindparam("rid"))
+def _dt(value: datetime | str) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _summary(row: object) -> RecordSummary:
-    r = row._mapping  # type: ignore[attr-defined]
+    """From a SQLAlchemy row or a plain mapping (storage.fastpath)."""
+    r = getattr(row, "_mapping", row)
     return RecordSummary(
-        record_id=r["record_id"], status=RecordStatus(r["status"]), created_at=r["created_at"],
-        updated_at=r["updated_at"], operator=r["operator"], supervisor=r["supervisor"],
+        record_id=r["record_id"], status=RecordStatus(r["status"]),
+        created_at=_dt(r["created_at"]), updated_at=_dt(r["updated_at"]),
+        operator=r["operator"], supervisor=r["supervisor"],
         district_code=r["district_code"], domicile=bool(r["domicile"]),
         finger_count=r["finger_count"], exception_count=r["exception_count"],
         rejection_reason=r["rejection_reason"], packet_id=r["packet_id"],
@@ -221,7 +219,8 @@ class RecordService:
     def _duplicates(
         self, conn: Connection, nik_index: bytes, exclude: str | None
     ) -> list[RecordSummary]:
-        rows = [_summary(r) for r in conn.execute(_BY_NIK, {"nik": nik_index}).all()]
+        cur = fastpath.cursor(conn)
+        rows = [_summary(r) for r in fastpath.summaries_by_nik(cur, nik_index)]
         return [r for r in rows if r.status in BLOCKING_STATUSES and r.record_id != exclude]
 
     def _write_fields(self, conn: Connection, keys: vault.StationKeys, e: Enrollment,
@@ -229,10 +228,7 @@ class RecordService:
         assert e.applicant is not None
         fields = encode_fields(e)
         data_key = vault.new_key()
-        sealed = [
-            {"record_id": e.record_id, "field": name, "ciphertext": blob}
-            for name, blob in vault.seal_fields(data_key, e.record_id, fields).items()
-        ]
+        sealed = vault.seal_fields(data_key, e.record_id, fields)
         values = {
             "status": status.value, "updated_at": now, "supervisor": None,
             "district_code": e.applicant.address.district_code, "domicile": e.domicile_recording,
@@ -241,15 +237,16 @@ class RecordService:
             "wrapped_dk": keys.wrap_data_key(e.record_id, data_key),
             "payload_bytes": sum(len(v) for v in fields.values()),
         }
+        cur = fastpath.cursor(conn)
         if insert_row:
-            conn.execute(_INSERT_RECORD, {
+            fastpath.insert_record(cur, {
                 "record_id": e.record_id, "station_id": e.station_id,
                 "created_at": e.created_at, "operator": e.operator, **values,
             })
         else:
-            conn.execute(_DELETE_FIELDS, {"rid": e.record_id})
+            conn.execute(delete(record_fields).where(record_fields.c.record_id == e.record_id))
             conn.execute(update(records).where(records.c.record_id == e.record_id).values(**values))
-        conn.execute(_INSERT_FIELDS, sealed)
+        fastpath.insert_fields(cur, e.record_id, sealed.items())
         return {"fingers": len(e.fingers), "exceptions": len(e.finger_exceptions),
                 "domicile": e.domicile_recording}
 
@@ -269,7 +266,7 @@ class RecordService:
         with ctx.transaction() as conn:
             for e in checked:
                 assert e.applicant is not None
-                exists = conn.execute(_STATUS_OF, {"rid": e.record_id}).scalar()
+                exists = fastpath.record_status(fastpath.cursor(conn), e.record_id)
                 if exists is not None:
                     raise InvalidInput(
                         "RECORD_EXISTS",
@@ -451,8 +448,11 @@ class RecordService:
         with ctx.engine.connect() as conn:
             row = self._row(conn, record_id)
             enrollment = self._decrypt(conn, keys, row)
-        with ctx.transaction() as conn:
-            ctx.audit(conn, "open", record_id)
+        try:
+            with ctx.transaction() as conn:
+                ctx.audit(conn, "open", record_id)
+        except StorageFull:  # reading must still work on a full disk; the gap is logged
+            log.warning("record %s opened; audit event not written (storage full)", record_id)
         return enrollment
 
     # --- the outbox ---------------------------------------------------------------------------
