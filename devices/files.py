@@ -2,10 +2,14 @@
 
 ``path`` is either one image file, or a folder holding
 
-* ``face.jpg`` / ``face.png`` (any image OpenCV reads),
+* ``face.jpg`` / ``photo.jpg`` / ``face.png`` (PNG, JPEG, JPEG 2000, BMP, TIFF),
 * ``finger-01.png`` ... ``finger-10.wsq`` (ISO/IEC 19794-4 position numbers; ``01.png``,
-  ``finger_1.png`` and ``right_thumb.png`` are accepted too),
-* ``signature.json``: ``[[[x, y, t_ms, pressure], ...], ...]`` (strokes of points).
+  ``finger_1.png``, ``right_thumb.png`` and ``fingers/1.png`` are accepted too),
+* ``signature.json``: ``[[[x, y, t_ms, pressure], ...], ...]`` (strokes of points) or
+  ``{"strokes": [...], "width": W, "height": H}``.
+
+The folder layout of `rekam enroll --from-dir` (photo.jpg, fingers/N.png, signature.json) is one
+of the accepted layouts.
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ class _FileDevice(Device):
 
 class FileCamera(_FileDevice, FaceCamera):
     def capture(self, cancel: CancelToken) -> CaptureResult:
-        file = self._find(["face", "portrait", "foto"])
+        file = self._find(["face", "photo", "portrait", "foto"])
         img, data, fmt = self._image(file, gray=False)
         return CaptureResult(Modality.FACE, img, data, fmt, self.info(),
                              extra={"file": file.name})
@@ -110,7 +114,8 @@ class FileScanner(_FileDevice, FingerprintScanner):
         pos = FingerPosition(position)
         n = int(pos)
         file = self._find([f"finger-{n:02d}", f"finger_{n:02d}", f"finger-{n}", f"finger_{n}",
-                           f"{n:02d}", str(n), pos.name.lower()])
+                           f"{n:02d}", str(n), pos.name.lower(), f"fingers/{n}",
+                           f"fingers/{n:02d}"])
         img, data, fmt = self._image(file, gray=True)
         try:
             ppi = int(self.descriptor.options.get("ppi", 500))
@@ -125,6 +130,10 @@ class FilePad(_FileDevice, SignaturePad):
         file = self._find(["signature", "ttd"], (".json",))
         try:
             raw = json.loads(self._read(file).decode("utf-8"))
+            size = None
+            if isinstance(raw, dict):
+                size = (int(raw["width"]), int(raw["height"])) if "width" in raw else None
+                raw = raw["strokes"]
             strokes = tuple(
                 tuple(StrokePoint(float(p[0]), float(p[1]), int(p[2]),
                                   float(p[3]) if len(p) > 3 and p[3] is not None else 1.0)
@@ -132,14 +141,15 @@ class FilePad(_FileDevice, SignaturePad):
                 for stroke in raw
             )
         except (UnicodeDecodeError, json.JSONDecodeError, TypeError, ValueError,
-                IndexError) as exc:
+                IndexError, KeyError) as exc:
             raise GarbageData(f"{file.name}: not a list of strokes [[x, y, t_ms, pressure]...] "
                               f"({exc})", device_id=self.device_id) from None
         if not strokes or not all(strokes):
             raise GarbageData(f"{file.name}: no strokes", device_id=self.device_id)
-        xs = [p.x for s in strokes for p in s]
-        ys = [p.y for s in strokes for p in s]
-        return SignatureResult(strokes, int(max(xs)) + 1, int(max(ys)) + 1, self.info())
+        if size is None:
+            size = (int(max(p.x for s in strokes for p in s)) + 1,
+                    int(max(p.y for s in strokes for p in s)) + 1)
+        return SignatureResult(strokes, size[0], size[1], self.info())
 
 
 class FilesDriver(Driver):

@@ -252,3 +252,28 @@ def test_preview_reports_a_disconnect_through_on_error(manager):
         dev.start_preview(frames, on_error=errors.put, max_fps=50)
         err = errors.get(timeout=5)
     assert isinstance(err, DeviceDisconnected) and frames.empty()
+
+
+def test_files_driver_reads_the_enroll_folder_layout(tmp_path, manager):
+    import json
+
+    import cv2
+
+    from devices.simulated import synth
+
+    (tmp_path / "fingers").mkdir()
+    cv2.imwrite(str(tmp_path / "fingers" / "6.png"), synth.fingerprint(6, 8))
+    cv2.imwrite(str(tmp_path / "photo.jpg"), synth.face(8, 1990))
+    (tmp_path / "signature.json").write_text(json.dumps(
+        {"strokes": synth.signature(8), "width": 640, "height": 240}))
+    with manager.open(manager.configured("files", "finger", path=str(tmp_path))) as dev:
+        assert dev.capture(position=6).result(5).extra["file"] == "6.png"
+    with manager.open(manager.configured("files", "face", path=str(tmp_path))) as cam:
+        assert cam.capture().result(5).image.shape == (480, 640, 3)
+    with manager.open(manager.configured("files", "signature", path=str(tmp_path))) as pad:
+        sig = pad.capture().result(5)
+    assert (sig.width, sig.height) == (640, 240) and len(sig.strokes) == len(synth.signature(8))
+    (tmp_path / "signature.json").write_text('{"strokes": 5}')
+    with manager.open(manager.configured("files", "signature", path=str(tmp_path))) as pad, \
+            pytest.raises(GarbageData, match="signature.json"):
+        pad.capture().result(5)
