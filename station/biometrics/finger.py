@@ -47,6 +47,19 @@ MAX_FEATURE_BLOCKS = 120
 LOW_CONTRAST_STD = 15.0  # median foreground block standard deviation (grey levels)
 AREA_SCALE_PX = 100_000.0  # area factor 1 - exp(-area / scale): 0.63 at 100k px, 0.86 at 200k
 GAMMA = 2.0  # spreads the geometric mean over the 0-100 range (see docs/biometrics.md)
+# weights of the per-feature scores in the geometric mean (they sum to 1). OCL, orientation flow,
+# clarity and contrast carry most: they are the features that follow NIST's scores on the
+# sample prints; FDA/band/minutiae mostly catch noise, blur and partial prints.
+WEIGHTS = {
+    "contrast": 0.18,
+    "ocl": 0.20,
+    "orientation_flow": 0.16,
+    "fda": 0.06,
+    "band": 0.06,
+    "lcs": 0.20,
+    "rvu": 0.06,
+    "minutiae": 0.08,
+}
 
 
 @dataclass
@@ -422,16 +435,17 @@ def assess(
     s_rvu = 1.0 - _ramp(feats["rvu"], 0.25, 1.4)
     s_min = _ramp(n_min, 10.0, 80.0)
     s_period = 1.0 if 6.0 <= med_period <= 14.0 else 0.5
-    parts = {
-        "contrast": (s_contrast, 0.14),
-        "ocl": (s_ocl, 0.16),
-        "orientation_flow": (s_of, 0.08),
-        "fda": (s_fda, 0.14),
-        "band": (s_band, 0.12),
-        "lcs": (s_lcs, 0.18),
-        "rvu": (s_rvu, 0.06),
-        "minutiae": (s_min, 0.12),
+    scores = {
+        "contrast": s_contrast,
+        "ocl": s_ocl,
+        "orientation_flow": s_of,
+        "fda": s_fda,
+        "band": s_band,
+        "lcs": s_lcs,
+        "rvu": s_rvu,
+        "minutiae": s_min,
     }
+    parts = {name: (v, WEIGHTS[name]) for name, v in scores.items()}
     log_q = sum(wt * math.log(max(s, 0.02)) for s, wt in parts.values())
     area_factor = 1.0 - math.exp(-area_px / AREA_SCALE_PX)
     feats["area_factor"] = area_factor
