@@ -118,3 +118,16 @@ def test_station_quality_accepts_good_prints_and_rejects_degraded_ones():
         assert scores["dry"] < scores["good"] and scores["smudged"] < scores["good"], scores
         assert scores["partial"] < FINGER_QUALITY_THRESHOLD, scores
         assert scores["blank"] == 0, scores
+
+
+def test_station_face_check_accepts_synthetic_portraits():
+    """The demo portraits pass the station's own face checks, backdrop rule included, and fail
+    the backdrop rule for the other parity of birth year."""
+    from station.biometrics import face as face_checks
+
+    for seed, year in ((1, 1987), (2, 1990), (3, 2001)):
+        img = synth.face(seed, year)
+        result = face_checks.check(img, year)
+        assert result.acceptable, [f.code for f in result.failures]
+        wrong = face_checks.check(img, year + 1)
+        assert not wrong.acceptable
