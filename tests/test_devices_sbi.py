@@ -273,3 +273,21 @@ def test_capture_during_preview_then_preview_resumes(sim):
         dev.stop_preview()
     streams = [r for r in sim.requests if r[0] == "STREAM"]
     assert len(streams) >= 2
+
+
+def test_a_non_sbi_service_in_the_port_range_is_skipped_with_its_reason():
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", h.free_port()),
+                                             http.server.BaseHTTPRequestHandler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        devices, problems = c.scan(ports=[port], timeout_s=2.0)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert devices == []
+    assert problems[port].problem.code == "device.garbage"
+    assert "HTTP 501" in str(problems[port])
