@@ -9,4 +9,5 @@ MODULES = [
     "bench.store",
     "bench.sync",
     "bench.biometrics",
+    "bench.devices",
 ]
