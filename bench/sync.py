@@ -76,15 +76,53 @@ def _prepare(root: Path, n: int):  # noqa: ANN202
     return station, receiver, service, (ADMIN, SUPERVISOR)
 
 
+class _ServerProcess:
+    """`rekam-receiver serve` in its own process, as in production (not sharing our GIL)."""
+
+    def __init__(self, data_dir: Path):
+        import subprocess
+        import sys
+
+        from sync_helpers import free_port
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "sync.receiver.cli", "serve", "--data-dir", str(data_dir),
+             "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{self.url}/v1/health", timeout=1).raise_for_status()
+                return
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or self._proc.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("rekam-receiver serve did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        self._proc.wait(20)
+
+    def __enter__(self) -> _ServerProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 def run(quick: bool) -> list[Result]:
-    from sync.receiver.server import ServerThread
     from sync.receiver.service import KEYS_FILE, Receiver
 
     n = N_QUICK if quick else N_FULL
     with tempfile.TemporaryDirectory(prefix="rekam-bench-sync-") as tmp:
         root = Path(tmp)
         station, receiver, service, (admin, supervisor) = _prepare(root, n)
-        with ServerThread(receiver) as server:
+        receiver.close()  # the server process opens it
+        with _ServerProcess(root / "receiver") as server:
             station.auth.sign_in(*admin)
             service.provision(server.url, receiver.public.to_json())
             station.auth.sign_out()
@@ -95,12 +133,13 @@ def run(quick: bool) -> list[Result]:
             state = service.run_once()
             elapsed = time.perf_counter() - start
             station.auth.sign_out()
-            report = state.last_report
             ok_delivery = (not sealed.failed and state.last_error is None
-                           and report.acknowledged == n and receiver.stats()["packets"] == n)
+                           and state.last_report.acknowledged == n)
         packets = [(i.packet_id, i.bytes)
                    for i in station.records.outbox_pending(n, statuses=("ACKNOWLEDGED",))]
         station.close()
+        receiver = Receiver.open(root / "receiver")
+        ok_delivery = ok_delivery and receiver.stats()["packets"] == n
         receiver.close()
         # The floor: the same bytes, one PUT each, to the same server program on a fresh DB.
         floor_dir = root / "floor"
@@ -108,12 +147,12 @@ def run(quick: bool) -> list[Result]:
         (floor_dir / KEYS_FILE).write_bytes((root / "receiver" / KEYS_FILE).read_bytes())
         floor_receiver = Receiver.open(floor_dir)
         floor_receiver.add_station(service.station_public_key())
-        with ServerThread(floor_receiver) as server, httpx.Client(base_url=server.url) as http:
+        floor_receiver.close()
+        with _ServerProcess(floor_dir) as server, httpx.Client(base_url=server.url) as http:
             floor_start = time.perf_counter()
             for pid, raw in packets:
                 http.put(f"/v1/packets/{pid}", content=raw).raise_for_status()
             floor_elapsed = time.perf_counter() - floor_start
-        floor_receiver.close()
     rate = n / elapsed
     floor = len(packets) / floor_elapsed
     mean_kib = sum(len(p) for _, p in packets) / max(1, len(packets)) / 1024

@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -76,43 +78,56 @@ class Uploader:
         self.outbox.apply_receipt(receipt)
         report.outcomes[receipt.outcome.value] = report.outcomes.get(receipt.outcome.value, 0) + 1
 
+    def _settle(self, results: list, report: UploadReport, skip: set[str]) -> None:
+        synced = []
+        for result in results:
+            if result.receipt is not None:
+                self._apply(result.receipt, report)
+                report.acknowledged += 1
+            else:
+                assert result.error is not None
+                skip.add(result.packet_id)
+                report.failed[result.packet_id] = result.error.code
+                self.outbox.record_error(result.packet_id, result.error)
+                if result.error.code.startswith("RECEIPT_"):
+                    synced.append(result.packet_id)  # delivered, receipt unusable
+        if synced:
+            self.outbox.mark_synced(synced)
+
     def run_once(self) -> UploadReport:
         """Deliver everything pending. Stops at the first transport/server failure (reported in
-        `error`); per-packet refusals are recorded and skipped for the rest of this run."""
+        `error`); per-packet refusals are recorded and skipped for the rest of this run.
+
+        Pipelined: while the server works on one upload batch, the receipts of the previous one
+        are applied to the store (two batches at most are in flight; each is idempotent)."""
         report = UploadReport()
         skip: set[str] = set()
-        try:
-            while True:
-                page = self.outbox.pending(self.batch_size, frozenset(skip))
-                if not page:
-                    return report
-                # Packets that may already be at the server: ask before sending again.
-                maybe_there = [(p.packet_id, p.data) for p in page if p.status != "SEALED"]
-                found = self.client.query(maybe_there) if maybe_there else {}
-                for receipt in found.values():
-                    self._apply(receipt, report)
-                    report.recovered += 1
-                todo = [p for p in page if p.packet_id not in found]
-                if not todo:
-                    continue
-                results = self.client.upload([(p.packet_id, p.data) for p in todo])
-                synced = []
-                for result in results:
-                    if result.receipt is not None:
-                        self._apply(result.receipt, report)
-                        report.acknowledged += 1
-                    else:
-                        assert result.error is not None
-                        skip.add(result.packet_id)
-                        report.failed[result.packet_id] = result.error.code
-                        self.outbox.record_error(result.packet_id, result.error)
-                        if result.error.code.startswith("RECEIPT_"):
-                            synced.append(result.packet_id)  # delivered, receipt unusable
-                if synced:
-                    self.outbox.mark_synced(synced)
-        except SyncError as exc:
-            report.error = exc
-            return report
+        inflight: tuple[Future, list[str]] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rekam-upload") as pool:
+            try:
+                while True:
+                    busy = frozenset(skip | set(inflight[1] if inflight else ()))
+                    page = self.outbox.pending(self.batch_size, busy)
+                    # Packets that may already be at the server: ask before sending again.
+                    maybe_there = [(p.packet_id, p.data) for p in page if p.status != "SEALED"]
+                    found = self.client.query(maybe_there) if maybe_there else {}
+                    for receipt in found.values():
+                        self._apply(receipt, report)
+                        report.recovered += 1
+                    todo = [(p.packet_id, p.data) for p in page if p.packet_id not in found]
+                    sent = (pool.submit(self.client.upload, todo), [pid for pid, _ in todo]) \
+                        if todo else None
+                    if inflight is not None:
+                        self._settle(inflight[0].result(), report, skip)
+                    inflight = sent
+                    if inflight is None and not page:
+                        return report
+            except SyncError as exc:
+                report.error = exc
+                if inflight is not None:  # let the batch on the wire finish or fail cleanly
+                    with contextlib.suppress(SyncError):
+                        self._settle(inflight[0].result(), report, skip)
+                return report
 
 
 @dataclass

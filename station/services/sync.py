@@ -205,6 +205,8 @@ class SyncService:
                     record_id, lambda e: packet_fmt.seal(e, server_key, signer)
                 )
                 report.sealed.append(pid)
+                if self._runner is not None and len(report.sealed) % self.batch_size == 0:
+                    self._runner.wake()  # deliver while sealing goes on
             except SyncError as exc:
                 report.failed[record_id] = str(exc.problem)
             except Exception as exc:  # a service refusal names itself; keep sealing the rest
