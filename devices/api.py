@@ -347,6 +347,9 @@ class Device:
     """Base of every opened device. All methods are called on the device's worker thread."""
 
     modalities: ClassVar[tuple[Modality, ...]] = ()
+    # A device with its own capture timeout (a driver option) sets this; the manager uses it
+    # when the caller gives none, instead of its default (40 s).
+    capture_timeout_s: float | None = None
 
     def __init__(self, descriptor: DeviceDescriptor) -> None:
         self.descriptor = descriptor

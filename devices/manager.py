@@ -150,7 +150,12 @@ class DeviceHandle:
                 timeout_s: float | None = None) -> concurrent.futures.Future:
         """Start a capture; the future resolves to a CaptureResult / SignatureResult (or a
         list of CaptureResult for `positions`) or fails with a DeviceError."""
-        timeout = self.manager.capture_timeout_s if timeout_s is None else float(timeout_s)
+        if timeout_s is not None:
+            timeout = float(timeout_s)
+        else:
+            device = self._device
+            timeout = (getattr(device, "capture_timeout_s", None)
+                       or self.manager.capture_timeout_s)
         modality = self.modality
 
         def run(device: Device, token: CancelToken) -> Any:

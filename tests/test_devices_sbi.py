@@ -291,3 +291,12 @@ def test_a_non_sbi_service_in_the_port_range_is_skipped_with_its_reason():
     assert devices == []
     assert problems[port].problem.code == "device.garbage"
     assert "HTTP 501" in str(problems[port])
+
+
+def test_the_capture_timeout_option_of_the_driver_is_honoured(sim):
+    sim.set_fault("timeout")
+    with _manager(sim, capture_timeout="1") as m, _finger(m) as dev:
+        t0 = time.monotonic()
+        with pytest.raises(DeviceTimeout):
+            dev.capture(position=3).result(30)  # no per-call timeout: the option's 1 s applies
+        assert time.monotonic() - t0 < 4.0

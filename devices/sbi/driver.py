@@ -86,6 +86,7 @@ class _SbiDevice(Device):
             port, settings["host"], discovery_timeout_s=settings["discovery_timeout_s"],
             capture_timeout_s=settings["capture_timeout_s"], trust_store=settings["trust_store"],
             require_signed=settings["require_signed"], env=settings["env"])
+        self.capture_timeout_s = settings["capture_timeout_s"] if "capture_timeout" in o else None
         self.sbi_device_id = str(o.get("sbi_device_id", ""))
         self.device: c.SbiDevice | None = None
         self.previous_hash = p.EMPTY_HASH  # the chain across this device's captures
