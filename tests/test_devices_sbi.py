@@ -300,3 +300,27 @@ def test_the_capture_timeout_option_of_the_driver_is_honoured(sim):
         with pytest.raises(DeviceTimeout):
             dev.capture(position=3).result(30)  # no per-call timeout: the option's 1 s applies
         assert time.monotonic() - t0 < 4.0
+
+
+def test_auth_capture_is_signed_and_sealed_for_the_server_only(sim):
+    from cryptography.hazmat.primitives import hashes
+
+    from station.biometrics.formats import iso19794_4
+
+    cl = c.SbiClient(sim.port)
+    device = next(d for d in cl.info() if d.type == "Finger")
+    blocks = cl.capture_auth(device, bio_type="Finger", sub_id=2,
+                             sub_types=["Right IndexFinger"], domain_uri="https://ktp.example",
+                             timeout_s=5)
+    (block,) = blocks
+    assert block.signed and block.data["purpose"] == "Auth"
+    assert block.data["domainUri"] == "https://ktp.example"
+    server = sim.domain_pki
+    assert block.thumbprint == server.ca_cert.fingerprint(hashes.SHA256()).hex().upper()
+    with pytest.raises(ValueError):  # the station cannot read it: not an ISO record
+        iso19794_4.read(p.b64url_decode(block.data["bioValue"]))
+    # the server (here: the test, holding the stand-in key) opens it and checks the chain
+    record = p.open_biometric(block.data["bioValue"], block.session_key,
+                              block.data["timestamp"], server.ca_key)
+    assert iso19794_4.read(record)[0].position == FingerPosition.RIGHT_INDEX
+    assert p.chain_matches(p.EMPTY_HASH, record, block.hash)

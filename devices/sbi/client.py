@@ -116,6 +116,18 @@ class SbiBiometric:
     digital_id: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class SbiAuthBlock:
+    """One authentication-capture block: signed, its biometric sealed for the server."""
+
+    data: dict[str, Any]  # bioValue is AES-GCM ciphertext (base64url)
+    session_key: str  # RSA-OAEP wrapped AES key (base64url)
+    thumbprint: str  # SHA-256 of the server certificate used
+    hash: str  # chain hash over the *plaintext*: only the server can check it
+    signed: bool
+    trusted: bool
+
+
 def _run_cancellable(fn: Callable[[], T], cancel: CancelToken | None, limit_s: float) -> T:
     """Run a blocking call on a helper thread so that cancel (or the limit) returns at once."""
     if cancel is None:
@@ -361,6 +373,55 @@ class SbiClient:
                 spec_version=spec, signed=jws.signed, trusted=trusted,
                 digital_id=self._digital_id(data.get("digitalId")),
             ))
+        return out
+
+    def capture_auth(self, device: SbiDevice, *, bio_type: str, sub_id: int,
+                     sub_types: Iterable[str] = (), count: int = 1,
+                     requested_score: float = 40.0, timeout_s: float | None = None,
+                     domain_uri: str = "", previous_hash: str = p.EMPTY_HASH,
+                     cancel: CancelToken | None = None) -> list[SbiAuthBlock]:
+        """Authentication capture (CAPTURE): the device encrypts each biometric to the MOSIP
+        server's key, so the station can verify the signature but cannot read, decode or
+        hash-check the biometric; the server does that. Not used for registration."""
+        timeout = self.capture_timeout_s if timeout_s is None else float(timeout_s)
+        spec = device.spec_version
+        transaction = str(uuid.uuid4())
+        request = {
+            "env": self.env, "purpose": "Auth", "specVersion": spec,
+            "timeout": str(int(timeout * 1000)), "captureTime": p.now_iso(),
+            "domainUri": domain_uri, "transactionId": transaction,
+            "bio": [{
+                "type": bio_type, "count": str(count), "bioSubType": list(sub_types),
+                "requestedScore": f"{requested_score:g}", "deviceId": device.device_id,
+                "deviceSubId": str(sub_id), "previousHash": previous_hash,
+            }],
+            "customOpts": None,
+        }
+        reply = _run_cancellable(
+            lambda: self._request("CAPTURE", "/capture", request, timeout + 5.0), cancel,
+            timeout + 5.0)
+        blocks = reply.get("biometrics") if isinstance(reply, dict) else None
+        if not isinstance(blocks, list) or not blocks:
+            raise GarbageData("CAPTURE reply has no biometrics", device_id=self.where)
+        out = []
+        for block in blocks:
+            if not isinstance(block, dict):
+                raise GarbageData("CAPTURE block is not an object", device_id=self.where)
+            err = block.get("error") or {}
+            code = str(err.get("errorCode", "0"))
+            if code != "0":
+                raise error_from_sbi(code, str(err.get("errorInfo", "")), self.where)
+            jws, trusted = self._verify(str(block.get("data") or ""), "capture data")
+            data = jws.json()
+            if not isinstance(data, dict) or str(data.get("transactionId", "")) != transaction:
+                raise IntegrityError("transaction id in the reply does not match the request",
+                                     device_id=self.where)
+            for key in ("sessionKey", "thumbprint", "hash"):
+                if not isinstance(block.get(key), str) or not block[key]:
+                    raise GarbageData(f"CAPTURE block has no {key}", device_id=self.where)
+            out.append(SbiAuthBlock(data=data, session_key=block["sessionKey"],
+                                    thumbprint=block["thumbprint"], hash=block["hash"],
+                                    signed=jws.signed, trusted=trusted))
         return out
 
     def stream(self, device: SbiDevice, sub_id: int, timeout_s: float = 60.0

@@ -225,6 +225,44 @@ def verify_chain(cert: x509.Certificate, trusted: list[x509.Certificate]) -> boo
 
 
 # --------------------------------------------------------------------------------------------
+# Authentication capture (CAPTURE): the biometric encrypted to the MOSIP server's key
+# --------------------------------------------------------------------------------------------
+
+
+def _auth_nonce(timestamp: str) -> bytes:
+    # SBI: "The IV for the encryption is set to last 16 digits of the timestamp."
+    return timestamp.encode("ascii")[-16:]
+
+
+def seal_biometric(record: bytes, timestamp: str, server_cert: x509.Certificate
+                   ) -> dict[str, str]:
+    """What an L1 device does for CAPTURE: AES-256-GCM under a random session key (IV from the
+    timestamp), the key wrapped with RSA-OAEP to the server certificate, and the certificate's
+    SHA-256 thumbprint (upper-case hex) so the server knows which key to use."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = AESGCM.generate_key(256)
+    sealed = AESGCM(key).encrypt(_auth_nonce(timestamp), record, None)
+    public = server_cert.public_key()
+    assert isinstance(public, rsa.RSAPublicKey)
+    wrapped = public.encrypt(key, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()),
+                                               algorithm=hashes.SHA256(), label=None))
+    return {"bioValue": b64url(sealed), "sessionKey": b64url(wrapped),
+            "thumbprint": server_cert.fingerprint(hashes.SHA256()).hex().upper()}
+
+
+def open_biometric(bio_value: str, session_key: str, timestamp: str,
+                   server_key: rsa.RSAPrivateKey) -> bytes:
+    """The server side of `seal_biometric` (the station never holds this key; tests do)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = server_key.decrypt(b64url_decode(session_key),
+                             padding.OAEP(mgf=padding.MGF1(hashes.SHA256()),
+                                          algorithm=hashes.SHA256(), label=None))
+    return AESGCM(key).decrypt(_auth_nonce(timestamp), b64url_decode(bio_value), None)
+
+
+# --------------------------------------------------------------------------------------------
 # Test certificates (the simulator's; never for production)
 # --------------------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """An SBI (MOSIP Device Service) simulator, written from the public specification.
 
 It serves a fingerprint slap scanner and a face camera on 127.0.0.1 with the SBI verbs:
-MOSIPDISC /device, MOSIPDINFO /info, RCAPTURE /capture, STREAM /stream (MJPEG). Captures are
+MOSIPDISC /device, MOSIPDINFO /info, RCAPTURE /capture, CAPTURE /capture (the biometric
+encrypted to a stand-in MOSIP server key), STREAM /stream (MJPEG). Captures are
 synthetic (devices.simulated.synth) wrapped in ISO/IEC 19794-4 / 19794-5 records, signed as
 compact JWS (RS256, x5c) with a throw-away test certificate the simulator makes at start-up, and
 hash-chained like a real device. It is the device the tests talk to, and a training device:
@@ -94,12 +95,21 @@ class SbiSimulator:
                 c.devices.append(SimDevice("SIMFACE01", "Face", "Full face", [0],
                                            f"SIMFC{c.seed:07d}", "RekamSim Face HD"))
         self.pki = p.make_test_pki(c.devices[0].serial if c.devices else "SIM")
+        self._domain_pki: p.TestPki | None = None
         self._busy = threading.Lock()
         self._release = threading.Event()
         self._impressions: dict[int, int] = {}
         self.requests: list[tuple[str, str]] = []  # (verb, path) log for tests and training
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def domain_pki(self) -> p.TestPki:
+        """A stand-in for the MOSIP server's encryption certificate (auth CAPTURE only; the
+        tests hold its private key to check what the device encrypted)."""
+        if self._domain_pki is None:
+            self._domain_pki = p.make_test_pki("MOSIP-DOMAIN-TEST")
+        return self._domain_pki
 
     # -- control ---------------------------------------------------------------------------
 
@@ -224,8 +234,10 @@ class SbiSimulator:
     def _face_record(self) -> bytes:
         return iso19794_5.write([iso19794_5.from_bgr(synth.face(self.config.seed))])
 
-    def rcapture(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """Returns (HTTP status, body). Errors follow the spec: a biometrics entry with error."""
+    def rcapture(self, request: dict[str, Any], *, auth: bool = False
+                 ) -> tuple[int, dict[str, Any]]:
+        """RCAPTURE (or, with auth=True, CAPTURE): returns (HTTP status, body). Errors follow
+        the spec: a biometrics entry carrying the error."""
         spec = str(request.get("specVersion", ""))
         bios = request.get("bio")
         if spec not in self.config.spec_versions:
@@ -243,12 +255,12 @@ class SbiSimulator:
         if fault == "busy" or not self._busy.acquire(blocking=False):
             return self._error(spec, "502", "Device busy")
         try:
-            return self._capture_locked(request, bio, dev, spec)
+            return self._capture_locked(request, bio, dev, spec, auth)
         finally:
             self._busy.release()
 
     def _capture_locked(self, request: dict[str, Any], bio: dict[str, Any], dev: SimDevice,
-                        spec: str) -> tuple[int, dict[str, Any]]:
+                        spec: str, auth: bool = False) -> tuple[int, dict[str, Any]]:
         try:
             timeout_s = float(request.get("timeout", 10000)) / 1000.0
             requested = float(bio.get("requestedScore") or 0)
@@ -296,22 +308,31 @@ class SbiSimulator:
             record = self._face_record() if target is None else self._finger_record(target, best)
             if self.config.fault == "garbage":
                 record = rng.integers(0, 256, 3000, dtype=np.uint8).tobytes()
+            timestamp = p.now_iso()
             block = {
                 "digitalId": self._digital_id(dev, signed=True),
                 "deviceCode": str(uuid.uuid5(uuid.NAMESPACE_OID, dev.serial)),
                 "deviceServiceVersion": "1.0.0", "bioType": dev.type,
                 "bioSubType": "" if target is None else p.BIO_SUBTYPE[target],
-                "purpose": "Registration", "env": str(request.get("env", "Developer")),
+                "purpose": "Auth" if auth else "Registration",
+                "env": str(request.get("env", "Developer")),
                 "bioValue": p.b64url(record),
                 "transactionId": str(request.get("transactionId", "")),
-                "timestamp": p.now_iso(),
+                "timestamp": timestamp,
                 "requestedScore": f"{requested:g}", "qualityScore": f"{best:.1f}",
             }
             digest = p.chain_hash(previous, record)
             if self.config.fault == "tamper":
                 digest = p.sha256_hex(digest.encode())
-            out.append({"specVersion": spec, "data": self._sign(block), "hash": digest,
-                        "error": {"errorCode": "0", "errorInfo": "Success"}})
+            entry: dict[str, Any] = {"specVersion": spec}
+            if auth:  # the biometric is encrypted to the (here: simulated) MOSIP server key
+                block["domainUri"] = str(request.get("domainUri", ""))
+                sealed = p.seal_biometric(record, timestamp, self.domain_pki.ca_cert)
+                block["bioValue"] = sealed["bioValue"]
+                entry.update(sessionKey=sealed["sessionKey"], thumbprint=sealed["thumbprint"])
+            entry.update(data=self._sign(block), hash=digest,
+                         error={"errorCode": "0", "errorInfo": "Success"})
+            out.append(entry)
             previous = digest
         return 200, {"biometrics": out}
 
@@ -395,7 +416,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, self.sim.info())
 
     def do_RCAPTURE(self) -> None:  # noqa: N802
-        self.sim.requests.append(("RCAPTURE", self.path))
+        self._capture_verb("RCAPTURE", auth=False)
+
+    def _capture_verb(self, verb: str, *, auth: bool) -> None:
+        self.sim.requests.append((verb, self.path))
         body = self._json_or_400()
         if body is None:
             return
@@ -408,16 +432,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
             return
-        status, reply = self.sim.rcapture(body)
+        status, reply = self.sim.rcapture(body, auth=auth)
         self._send(status, reply)
 
     def do_CAPTURE(self) -> None:  # noqa: N802
-        self.sim.requests.append(("CAPTURE", self.path))
-        self._json_or_400()
-        # Authentication capture encrypts bioValue to a MOSIP server key; a registration
-        # device (this simulator) answers as the spec allows for an unsupported purpose.
-        self._send(200, SbiSimulator._error("", "501", "CAPTURE (auth) is not supported by "
-                                            "this registration device; use RCAPTURE")[1])
+        self._capture_verb("CAPTURE", auth=True)
 
     def do_STREAM(self) -> None:  # noqa: N802
         self.sim.requests.append(("STREAM", self.path))
