@@ -77,3 +77,63 @@ def test_missing_source_and_bad_options_are_clear(manager, tmp_path):
                                         source=str(tmp_path / "nope.avi")))
     with pytest.raises(InvalidOption, match="width"):
         manager.open(manager.configured("opencv-camera", "face", source="0", width="wide"))
+
+
+class _MjpegServer:
+    """An HTTP MJPEG camera (as IP cameras serve it) sending `count` frames, then closing."""
+
+    def __init__(self, count: int) -> None:
+        import http.server
+        import threading
+        import time
+
+        base = synth.face(2, 1990)
+        frames = []
+        for i in range(5):
+            f = base.copy()
+            f[0:32, 0:32] = 40 * i
+            frames.append(cv2.imencode(".jpg", f)[1].tobytes())
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802
+                self.send_response(200)
+                self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+                self.end_headers()
+                try:
+                    for i in range(count):
+                        jpg = frames[i % 5]
+                        self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\n"
+                                         b"Content-Length: " + str(len(jpg)).encode()
+                                         + b"\r\n\r\n" + jpg + b"\r\n")
+                        time.sleep(0.02)
+                except OSError:
+                    pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/video.mjpg"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_stream_url_and_its_end(manager):
+    from devices.api import DeviceDisconnected
+
+    server = _MjpegServer(count=15)
+    try:
+        desc = manager.configured("opencv-camera", "face", source=server.url)
+        with manager.open(desc) as cam:
+            first = cam.capture().result(5)
+            assert first.image.shape == (480, 640, 3)
+            assert first.device.extra["backend"] == "FFMPEG"
+            with pytest.raises(DeviceDisconnected, match="stopped delivering"):
+                for _ in range(40):  # the camera sends 15 frames, then hangs up
+                    cam.capture().result(5)
+    finally:
+        server.close()
