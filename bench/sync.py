@@ -127,14 +127,19 @@ def run(quick: bool) -> list[Result]:
             service.provision(server.url, receiver.public.to_json())
             station.auth.sign_out()
             station.auth.sign_in(*supervisor)
+            # As in the application: delivery runs in the background while sealing goes on
+            # (the seal loop wakes it every batch); a last pass drains what remains.
+            runner = service.start_background(idle_interval=3600)
             start = time.perf_counter()
             sealed = service.seal()
             sealed_at = time.perf_counter()
+            service.stop_background()
             state = service.run_once()
             elapsed = time.perf_counter() - start
             station.auth.sign_out()
+            acknowledged = service.status()["records"]["ACKNOWLEDGED"]
             ok_delivery = (not sealed.failed and state.last_error is None
-                           and state.last_report.acknowledged == n)
+                           and runner.state.last_error is None and acknowledged == n)
         packets = [(i.packet_id, i.bytes)
                    for i in station.records.outbox_pending(n, statuses=("ACKNOWLEDGED",))]
         station.close()
@@ -164,8 +169,9 @@ def run(quick: bool) -> list[Result]:
             floor=floor,
             target=f">= {TARGET_RATE:.0f} records/s and >= {TARGET_RATIO}x floor (plain PUT loop)",
             ok=ok_delivery and rate >= TARGET_RATE and rate / floor >= TARGET_RATIO,
-            note=f"{n} records, {mean_kib:.0f} KiB/packet; seal {n / (sealed_at - start):.0f}/s, "
-                 f"upload+receipts {n / (elapsed - (sealed_at - start)):.0f}/s"
+            note=f"{n} records, {mean_kib:.0f} KiB/packet; sealing done after "
+                 f"{sealed_at - start:.1f} s (uploading meanwhile), all acknowledged after "
+                 f"{elapsed:.1f} s"
                  + ("" if ok_delivery else "; DELIVERY INCOMPLETE"),
         )
     ]

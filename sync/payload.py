@@ -28,7 +28,12 @@ SCHEMA_VERSION = 1  # version of the enrollment JSON schema inside the payload
 _U32 = struct.Struct(">I")
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any, blobs: list[bytes]) -> Any:
+    if type(value) in _SCALARS:  # exact types: enums (str/int subclasses) go on below
+        return value
     if isinstance(value, bytes):
         blobs.append(value)
         return {"$blob": len(blobs) - 1}

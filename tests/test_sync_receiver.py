@@ -162,3 +162,16 @@ def test_receiver_cli_end_to_end(tmp_path: Path) -> None:
     assert "packets stored: 1" in rr("stats", "--data-dir", d).stdout
     missing = rr("server-key", "--data-dir", str(tmp_path / "nothing"), "--export", "x", ok=False)
     assert "RECEIVER_NOT_INITIALISED" in missing.stderr
+
+
+def test_receiver_is_a_separate_program() -> None:
+    """The receiver imports neither the station's store nor its services (nor Qt)."""
+    code = (
+        "import sys, sync.receiver.cli, sync.receiver.server, sync.receiver.app\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('storage', 'ui', 'PySide6')"
+        " or m.startswith('station.services') or m.startswith('station.app'))\n"
+        "print(bad)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from station.domain import Permission, RecordStatus
+from station.services.errors import NotFound
 from sync import batch as batch_fmt
 from sync import packet as packet_fmt
 from sync import receipt as receipt_fmt
@@ -179,13 +180,27 @@ class SyncService:
         cert = self._config(KEY_TLS_CERT) or ""
         return Endpoint(url, key, cert.encode("ascii") if cert else None)
 
+    def _number(self, key: str, default: float, low: float, high: float) -> float:
+        raw = self._config(key)
+        try:
+            value = float(raw) if raw else default
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:
+            raise _problem(
+                "SYNC_SETTING_INVALID",
+                f"Pengaturan {key}={raw!r} tidak sah (harus {low:g}..{high:g}).",
+                f"The setting {key}={raw!r} is invalid (must be {low:g}..{high:g}).",
+            )
+        return value
+
     @property
     def batch_size(self) -> int:
-        return int(self._config(KEY_BATCH_SIZE) or DEFAULT_BATCH_SIZE)
+        return int(self._number(KEY_BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 1000))
 
     @property
     def retention(self) -> timedelta:
-        return timedelta(days=float(self._config(KEY_RETENTION) or DEFAULT_RETENTION_DAYS))
+        return timedelta(days=self._number(KEY_RETENTION, DEFAULT_RETENTION_DAYS, 0, 3650))
 
     def station_public_key(self) -> StationPublicKey:
         return StationPublicKey(self.station.identity.station_id,
@@ -303,9 +318,7 @@ class SyncService:
             try:
                 applied = self.station.records.apply_receipt(
                     rec.packet_id, rec.outcome, rec.reason or None, rec.raw)
-            except Exception as exc:
-                if type(exc).__name__ != "NotFound":
-                    raise
+            except NotFound:
                 result.unknown.append(rec.packet_id)
                 continue
             if applied:

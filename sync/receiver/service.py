@@ -162,12 +162,20 @@ class Receiver:
                     )
                 )
                 checked.append((None, Submission(None, status, problem=exc.problem)))
-        with self._lock, Session(self.engine) as s, s.begin():
-            out = [
-                sub if pkt is None else self._process(s, pkt, via="upload", batch_id=None)
-                for pkt, sub in checked
-            ]
-        return out
+        for attempt in range(3):
+            try:
+                with self._lock, Session(self.engine) as s, s.begin():
+                    return [
+                        sub if pkt is None else self._process(s, pkt, via="upload", batch_id=None)
+                        for pkt, sub in checked
+                    ]
+            except IntegrityError:
+                # Another server process stored one of these ids at the same moment (several
+                # workers on PostgreSQL): roll back and redo; the ids now exist and are answered
+                # idempotently.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def _process(
         self, s: Session, pkt: packet_fmt.Packet, *, via: str, batch_id: str | None
