@@ -324,3 +324,22 @@ def test_auth_capture_is_signed_and_sealed_for_the_server_only(sim):
                               block.data["timestamp"], server.ca_key)
     assert iso19794_4.read(record)[0].position == FingerPosition.RIGHT_INDEX
     assert p.chain_matches(p.EMPTY_HASH, record, block.hash)
+
+
+def test_iris_capture_from_the_simulator():
+    from devices.simulated import synth
+
+    s = SbiSimulator(SimulatorConfig(port=h.free_port(), seed=4, modalities=("Iris",))).start()
+    try:
+        with _manager(s) as m:
+            (iris,) = [d for d in m.rescan() if d.driver_id == "sbi"]
+            assert iris.modalities == (Modality.IRIS,)
+            with m.open(iris) as dev:
+                left = dev.capture(eye="left").result(15)
+                with pytest.raises(DeviceError, match="eye"):
+                    dev.capture(eye="middle").result(15)
+    finally:
+        s.stop()
+    assert left.modality is Modality.IRIS and left.format == "iso19794-6"
+    assert np.array_equal(left.image, synth.iris(4, "left"))
+    assert left.data.startswith(b"IIR\x00") and left.extra["sbi_hash"]

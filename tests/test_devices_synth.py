@@ -131,3 +131,14 @@ def test_station_face_check_accepts_synthetic_portraits():
         assert result.acceptable, [f.code for f in result.failures]
         wrong = face_checks.check(img, year + 1)
         assert not wrong.acceptable
+
+
+def test_iris_is_stable_and_distinct_per_eye_and_seed():
+    a = synth.iris(3, "left")
+    assert a.shape == (480, 640) and a.dtype == np.uint8
+    assert np.array_equal(a, synth.iris(3, "left"))
+    assert not np.array_equal(a, synth.iris(3, "right"))
+    assert not np.array_equal(a, synth.iris(4, "left"))
+    assert a.min() < 40 and a.max() > 200  # dark pupil, specular highlight
+    with pytest.raises(ValueError, match="eye"):
+        synth.iris(3, "middle")

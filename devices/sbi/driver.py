@@ -275,7 +275,10 @@ class SbiIris(_SbiDevice, IrisScanner):
             raise InvalidOption(f"eye must be left or right, got {eye!r}",
                                 device_id=self.device_id)
         b = self._capture("Iris", 1 if side == "Left" else 2, cancel, sub_types=[side])[0]
-        # ISO/IEC 19794-6 is not parsed here; keep the record and show the embedded image
+        # ISO/IEC 19794-6 is not parsed field by field here: the record is kept as delivered
+        # and the embedded image (JPEG, JPEG 2000 or PNG) is found by its signature
+        if not b.bio_value.startswith(b"IIR\x00"):
+            raise GarbageData("not an ISO/IEC 19794-6 iris record", device_id=self.device_id)
         img = None
         for magic in (b"\xff\xd8\xff", b"\x00\x00\x00\x0cjP", b"\x89PNG"):
             at = b.bio_value.find(magic)

@@ -22,6 +22,7 @@ import argparse
 import json
 import logging
 import socket
+import struct
 import sys
 import threading
 import time
@@ -94,6 +95,9 @@ class SbiSimulator:
             if "Face" in c.modalities:
                 c.devices.append(SimDevice("SIMFACE01", "Face", "Full face", [0],
                                            f"SIMFC{c.seed:07d}", "RekamSim Face HD"))
+            if "Iris" in c.modalities:
+                c.devices.append(SimDevice("SIMIRIS01", "Iris", "Double", [1, 2, 3],
+                                           f"SIMIR{c.seed:07d}", "RekamSim Iris Duo"))
         self.pki = p.make_test_pki(c.devices[0].serial if c.devices else "SIM")
         self._domain_pki: p.TestPki | None = None
         self._busy = threading.Lock()
@@ -231,6 +235,26 @@ class SbiSimulator:
         )
         return iso19794_4.write([rep])
 
+    def _iris_record(self, eye: str, score: float) -> bytes:
+        """An iris image record shaped after ISO/IEC 19794-6:2011 (general header, one
+        representation, PNG image). Written from our reading of the layout, not validated
+        against a conformance tool; the client extracts the image by its signature."""
+        img = synth.iris(self.config.seed, eye)
+        png = cv2.imencode(".png", img)[1].tobytes()
+        h, w = img.shape
+        t = time.gmtime()
+        rep = struct.pack(">HBBBBBH", t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min,
+                          t.tm_sec, 0)
+        rep += struct.pack(">BHH", 1, 0, 0)  # technology (CMOS/CCD), vendor, type
+        rep += struct.pack(">BBHH", 1, int(round(score)), 0, 0)  # one quality block
+        rep += struct.pack(">BBBBB", 1, 1 if eye == "right" else 2, 2, 0x10, 0)
+        rep += struct.pack(">HHBHHHHHHHHHI", w, h, 8, 0, 0xFFFF, 0xFFFF, 0, 0, 0, 0, 0, 0,
+                           len(png))
+        rep += png
+        rep = struct.pack(">I", 4 + len(rep)) + rep
+        total = 16 + len(rep)
+        return b"IIR\x00020\x00" + struct.pack(">IHBB", total, 1, 0, 1) + rep
+
     def _face_record(self) -> bytes:
         return iso19794_5.write([iso19794_5.from_bgr(synth.face(self.config.seed))])
 
@@ -276,7 +300,17 @@ class SbiSimulator:
             return self._error(spec, "501", "Capture timeout")
         rng = np.random.default_rng()
         if dev.type == "Face":
-            targets: list[FingerPosition | None] = [None]
+            targets: list[FingerPosition | str | None] = [None]
+        elif dev.type == "Iris":
+            wanted = [str(x).lower() for x in (bio.get("bioSubType") or []) if x]
+            excluded_eyes = {str(x).lower() for x in (bio.get("exception") or [])}
+            if not wanted:
+                wanted = {1: ["left"], 2: ["right"], 3: ["left", "right"]}.get(sub_id, [])
+            if not wanted or not set(wanted) <= {"left", "right"}:
+                return self._error(spec, "101", f"Say which eye (Left/Right), got {wanted}")
+            targets = [e for e in wanted if e not in excluded_eyes]
+            if count != len(targets):
+                return self._error(spec, "109", f"count {count} but {len(targets)} eyes")
         else:
             named = [x for x in (bio.get("bioSubType") or []) if x and x != "UNKNOWN"]
             excluded = {p.position_of(x) for x in (bio.get("exception") or [])}
@@ -292,7 +326,7 @@ class SbiSimulator:
             if count != len(targets):
                 return self._error(spec, "109", f"count {count} but {len(targets)} fingers")
         # the device keeps trying until the requested score is met or time is up; best wins
-        nominal = NOMINAL_SCORE[self.config.quality] if dev.type == "Finger" else 90.0
+        nominal = NOMINAL_SCORE[self.config.quality] if dev.type == "Finger" else 85.0
         deadline = time.monotonic() + timeout_s
         best = -1.0
         while True:
@@ -305,7 +339,12 @@ class SbiSimulator:
         previous = str(bio.get("previousHash") or p.EMPTY_HASH)
         out = []
         for target in targets:
-            record = self._face_record() if target is None else self._finger_record(target, best)
+            if target is None:
+                record = self._face_record()
+            elif isinstance(target, str):
+                record = self._iris_record(target, best)
+            else:
+                record = self._finger_record(target, best)
             if self.config.fault == "garbage":
                 record = rng.integers(0, 256, 3000, dtype=np.uint8).tobytes()
             timestamp = p.now_iso()
@@ -313,7 +352,8 @@ class SbiSimulator:
                 "digitalId": self._digital_id(dev, signed=True),
                 "deviceCode": str(uuid.uuid5(uuid.NAMESPACE_OID, dev.serial)),
                 "deviceServiceVersion": "1.0.0", "bioType": dev.type,
-                "bioSubType": "" if target is None else p.BIO_SUBTYPE[target],
+                "bioSubType": "" if target is None else target.title()
+                if isinstance(target, str) else p.BIO_SUBTYPE[target],
                 "purpose": "Auth" if auth else "Registration",
                 "env": str(request.get("env", "Developer")),
                 "bioValue": p.b64url(record),
@@ -351,6 +391,10 @@ class SbiSimulator:
             if dev.type == "Face":
                 base = synth.face(self.config.seed)
                 frame = np.roll(base, int(4 * np.sin(i / 3)), axis=1)
+            elif dev.type == "Iris":
+                gray = np.roll(synth.iris(self.config.seed, "right"), int(3 * np.sin(i / 2)),
+                               axis=1)
+                frame = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
             else:
                 img = synth.fingerprint(FingerPosition.RIGHT_INDEX, self.config.seed,
                                         self.config.quality)
@@ -507,7 +551,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fault", default="none", help=f"one of {', '.join(FAULTS)}, error:NNN")
     ap.add_argument("--spec", action="append", choices=p.SPEC_VERSIONS,
                     help="spec versions to offer (repeat; default both)")
-    ap.add_argument("--only", choices=("Finger", "Face"), help="offer one device only")
+    ap.add_argument("--only", choices=("Finger", "Face", "Iris"), help="offer one device only")
+    ap.add_argument("--with-iris", action="store_true", help="also offer an iris scanner")
     ap.add_argument("--compression", choices=("wsq", "png"), default="wsq")
     ap.add_argument("--export-ca", type=Path,
                     help="write the simulator's test CA certificate (PEM) here, for trust_store")
@@ -518,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     config = SimulatorConfig(
         port=args.port, seed=args.seed, quality=args.quality, compression=args.compression,
         spec_versions=tuple(args.spec or p.SPEC_VERSIONS),
-        modalities=(args.only,) if args.only else ("Finger", "Face"),
+        modalities=(args.only,) if args.only else
+        ("Finger", "Face", "Iris") if args.with_iris else ("Finger", "Face"),
     )
     try:
         sim = SbiSimulator(config)

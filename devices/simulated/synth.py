@@ -475,3 +475,41 @@ def render_signature(strokes: list[Stroke], size: tuple[int, int] = SIGNATURE_PA
             cv2.line(img, (int(round(x1)), int(round(y1))), (int(round(x2)), int(round(y2))),
                      0, max(1, int(round(1 + 3 * p1))), cv2.LINE_AA)
     return img
+
+
+# --------------------------------------------------------------------------------------------
+# Irises
+# --------------------------------------------------------------------------------------------
+
+
+def iris(seed: int, eye: str = "right", size: tuple[int, int] = (640, 480)) -> np.ndarray:
+    """A synthetic near-infrared iris image (uint8 gray, 640x480): pupil, radial crypts and
+    furrows in polar coordinates, eyelids and a specular reflection. Distinct per seed and eye."""
+    if eye not in ("left", "right"):
+        raise ValueError(f"eye must be left or right, got {eye!r}")
+    rng = _rng(seed, 5150, 0 if eye == "left" else 1)
+    w, h = size
+    cx, cy = w / 2 + rng.uniform(-15, 15), h / 2 + rng.uniform(-10, 10)
+    r_iris = rng.uniform(105, 125)
+    r_pupil = r_iris * rng.uniform(0.3, 0.45)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = np.hypot(xs - cx, ys - cy)
+    ang = np.arctan2(ys - cy, xs - cx)
+    # iris texture: a random field in (angle, radius), smooth along the radius (furrows)
+    polar = cv2.GaussianBlur(rng.normal(0, 1, (64, 360)).astype(np.float32), (0, 0),
+                             sigmaX=0.8, sigmaY=3.0)
+    ai = ((ang + math.pi) / (2 * math.pi) * 359).astype(np.float32)
+    ri = np.clip((r - r_pupil) / (r_iris - r_pupil) * 63, 0, 63).astype(np.float32)
+    texture = cv2.remap(polar, ai, ri, cv2.INTER_LINEAR)
+    img = np.full((h, w), 185.0, np.float32) - 25 * np.exp(-((r - r_iris) / 80) ** 2)  # skin
+    in_iris = r < r_iris
+    img[in_iris] = 105 + 22 * texture[in_iris] - 20 * (r[in_iris] / r_iris)
+    img[r < r_pupil] = 18
+    # eyelids cover the top and bottom of the iris
+    upper = cy - r_iris * rng.uniform(0.65, 0.85) + 0.0018 * (xs - cx) ** 2
+    lower = cy + r_iris * rng.uniform(0.8, 0.95) - 0.0012 * (xs - cx) ** 2
+    lid = (ys < upper) | (ys > lower)
+    img[lid] = 170 + 6 * rng.normal(0, 1, int(lid.sum()))
+    cv2.circle(img, (int(cx - r_pupil * 0.4), int(cy - r_pupil * 0.4)), 6, 250, -1)
+    img = cv2.GaussianBlur(img, (0, 0), 1.0) + rng.normal(0, 2, (h, w))
+    return np.clip(img, 0, 255).astype(np.uint8)
