@@ -90,6 +90,44 @@ def test_wsq_garbage_and_bad_markers(biometric_data, capfd):
     assert capfd.readouterr().err == ""  # rejected before the C codec prints anything
 
 
+def test_wsq_header_sizes_are_checked_before_the_codec(biometric_data):
+    data = bytearray(_bytes(biometric_data, "formats/img.wsq"))
+    sof = data.find(b"\xff\xa2")
+    data[sof + 6] = 0xCA  # height 256 -> 51712: the NBIS codec would corrupt its heap
+    with pytest.raises(wsq.WsqError) as err:
+        wsq.decode(bytes(data))
+    assert "51712" in err.value.problem.message_en
+
+
+def test_wsq_damaged_streams_never_take_the_process_down(biometric_data):
+    """Random damage to the sample: every outcome is an image or a WsqError (the codec runs in
+    a child process, so even a crash there is only an error here)."""
+    rng = np.random.default_rng(4)
+    clean = _bytes(biometric_data, "formats/img.wsq")
+    outcomes = {"image": 0, "error": 0}
+    for _ in range(12):
+        data = bytearray(clean)
+        for _ in range(3):
+            data[int(rng.integers(600, len(data) - 2))] = int(rng.integers(0, 256))
+        try:
+            img = wsq.decode(bytes(data))
+            assert img.shape == (256, 256)
+            outcomes["image"] += 1
+        except wsq.WsqError as exc:
+            assert exc.problem.code in ("FORMAT_INVALID", "FORMAT_TRUNCATED")
+            outcomes["error"] += 1
+    assert sum(outcomes.values()) == 12
+
+
+def test_wsq_codec_crash_in_the_child_is_an_error(biometric_data, monkeypatch):
+    monkeypatch.setattr(wsq, "_CHILD", "import os; os.abort()")
+    with pytest.raises(wsq.WsqError) as err:
+        wsq.decode(_bytes(biometric_data, "formats/img.wsq"))
+    assert "abnormal" in err.value.problem.message_en
+    # in-process decoding (for bytes the station wrote itself) does not use the child
+    assert wsq.decode(_bytes(biometric_data, "formats/img.wsq"), isolated=False).shape == (256, 256)
+
+
 def test_wsq_encode_rejects_wrong_input():
     with pytest.raises(ValueError):
         wsq.encode(np.zeros((64, 64, 3), np.uint8))
@@ -290,3 +328,50 @@ def test_jp2_sample_decodes(biometric_data, expected):
     half = cv2.resize(img, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     assert np.array_equal(half, gray("fingerprints/lbm-img-jp2.png"))
     assert image_ppi(data) in (None, 1000)
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [
+        ("valid1.1.an2", "an2"),
+        ("face_jpb_DOM_GMT_DCS.an2", "an2"),
+        ("sign_raw.an2", "an2"),
+        ("sign_vec.an2", "an2"),
+        ("face01.iso2005", "face"),
+        ("fmr.iso2005", "fmr"),
+        ("fmr.ansi2004", "fmr"),
+    ],
+)
+def test_damaged_samples_give_format_errors_only(biometric_data, name, reader):
+    """Bytes flipped in the headers (separators, digits, lengths) and truncations: every reader
+    answers with its own error or a result, never an IndexError/struct.error/ValueError leak."""
+    from station.biometrics.images import ImageDecodeError
+
+    def use(data: bytes) -> None:
+        if reader == "an2":
+            for rec in ansi_nist.read(data):
+                _ = rec.idc
+                if rec.type == 8 and rec.header.get("SRT") == 2:
+                    ansi_nist.signature_vector(rec)
+                elif rec.type in (4, 8, 10):
+                    ansi_nist.record_image(rec)
+        elif reader == "face":
+            for face in iso19794_5.read(data):
+                face.decode()
+        else:
+            minutiae.read(data)
+
+    clean = _bytes(biometric_data, f"formats/{name}")
+    rng = np.random.default_rng(len(name))
+    choices = [0x1C, 0x1D, 0x1E, 0x1F, 0x3A, 0x2E, 0x30, 0x39, 0xFF, 0x00, 0xB3]
+    for i in range(60):
+        data = bytearray(clean)
+        if i % 4 == 0:
+            data = data[: int(rng.integers(0, len(data)))]
+        else:
+            for _ in range(int(rng.integers(1, 4))):
+                data[int(rng.integers(0, min(len(data), 420)))] = int(rng.choice(choices))
+        try:
+            use(bytes(data))
+        except (FormatError, ImageDecodeError) as exc:
+            assert exc.problem.message_id and exc.problem.message_en

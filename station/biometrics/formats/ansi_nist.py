@@ -15,6 +15,7 @@ The order of records comes from the Type-1 CNT field (1.003), as the standard re
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass, field
 
@@ -25,6 +26,14 @@ from station.biometrics.formats.errors import FormatError, need
 FMT = "ANSI/NIST-ITL"
 FS, GS, RS, US = 0x1C, 0x1D, 0x1E, 0x1F
 BINARY_TYPES = {3, 4, 5, 6, 7, 8}
+
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def _ascii_int(text: str | None) -> int | None:
+    """An unsigned decimal of ASCII digits only (str.isdigit also accepts e.g. superscripts)."""
+    return int(text) if text is not None and _DIGITS.fullmatch(text) else None
 
 
 @dataclass
@@ -49,7 +58,7 @@ class Record:
         if "IDC" in self.header:
             return int(self.header["IDC"])  # type: ignore[arg-type]
         v = self.text(2)
-        return int(v) if v is not None and v.strip().isdigit() else None
+        return _ascii_int(v)
 
 
 def _parse_tagged(rtype: int, raw: bytes) -> Record:
@@ -64,7 +73,7 @@ def _parse_tagged(rtype: int, raw: bytes) -> Record:
             )
         tag = raw[pos:colon].decode("latin-1")
         t, _, num = tag.partition(".")
-        if not (t.isdigit() and num.isdigit()) or int(t) != rtype:
+        if _ascii_int(t) != rtype or _ascii_int(num) is None:
             raise FormatError(
                 FMT,
                 f"tag {tag!r} tidak valid di rekaman tipe {rtype}",
@@ -135,7 +144,8 @@ def _tagged_length(data: bytes, pos: int, rtype: int) -> int:
     end = colon + 1
     while end < len(head) and head[end : end + 1].isdigit():
         end += 1
-    if colon < 0 or end == colon + 1 or int(head[len(prefix) : colon] or b"0") != 1:
+    field_no = head[len(prefix) : colon]
+    if colon < 0 or end == colon + 1 or not field_no.isdigit() or int(field_no) != 1:
         raise FormatError(
             FMT,
             f"medan panjang rekaman tipe {rtype} rusak",
@@ -244,7 +254,7 @@ def record_image(rec: Record) -> np.ndarray:
     if 999 in rec.fields:
         algo = (rec.text(11) or "").strip().upper()
         if algo in ("NONE", "0") and rec.type in (13, 14, 15):
-            w, hh = int(rec.text(6) or 0), int(rec.text(7) or 0)
+            w, hh = _ascii_int(rec.text(6)) or 0, _ascii_int(rec.text(7)) or 0
             if len(rec.data) == w * hh:
                 return np.frombuffer(rec.data, np.uint8).reshape(hh, w).copy()
         return _decode_compressed(rec.data, f"Type-{rec.type}")

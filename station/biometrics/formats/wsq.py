@@ -15,6 +15,8 @@ before the codec sees them.
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 
 import _wsq  # the NBIS codec inside the PyPI `wsq` package
 import numpy as np
@@ -24,6 +26,8 @@ from station.biometrics.formats.errors import FormatError
 SOI, EOI, SOF, SOB, DTT, DQT, DHT, DRT, COM = (0xFFA0 + i for i in range(9))
 _TABLES = {DTT, DQT, DHT, DRT, COM}
 BITRATE = 0.75
+CHILD_TIMEOUT_S = 30
+MAX_SIDE = 8000  # 16 inches at 500 ppi: larger than any ten-print card or palm scan
 
 
 class WsqError(FormatError):
@@ -115,6 +119,15 @@ def nistcom(data: bytes) -> dict[str, str]:
     return {}
 
 
+def nistcom_size(data: bytes) -> tuple[int, int] | None:
+    """(PIX_WIDTH, PIX_HEIGHT) from the NISTCOM comment, if it states them."""
+    fields = nistcom(data)
+    try:
+        return int(fields["PIX_WIDTH"]), int(fields["PIX_HEIGHT"])
+    except (KeyError, ValueError):
+        return None
+
+
 def read_ppi(data: bytes) -> int | None:
     try:
         ppi = int(nistcom(data).get("PPI", "-1"))
@@ -123,19 +136,81 @@ def read_ppi(data: bytes) -> int | None:
     return ppi if ppi > 0 else None
 
 
-def decode(data: bytes) -> np.ndarray:
-    """WSQ bytes -> 2-D uint8 array. Raises WsqError on malformed or truncated input."""
+def decode(data: bytes, *, isolated: bool = True) -> np.ndarray:
+    """WSQ bytes -> 2-D uint8 array. Raises WsqError on malformed or truncated input.
+
+    The NBIS codec is C code that fuzzing shows can corrupt its process's heap on crafted or
+    damaged streams (the crash then comes later, anywhere). So by default the codec runs in a
+    short-lived child process (about 30-60 ms extra) and a crash there is just a WsqError.
+    `isolated=False` decodes in-process: use it only for bytes this station wrote and
+    authenticated itself (e.g. its own records after AEAD decryption). In a frozen bundle, where
+    there is no interpreter to start, decoding is in-process.
+    """
     data = bytes(data)
     width, height = frame_size(data)  # validates framing
-    if width == 0 or height == 0:
-        raise WsqError(f"ukuran gambar {width}x{height}", f"image size {width}x{height}")
-    try:
-        pixels, w, h, _ppi = _wsq.decompress(data)
-    except Exception as exc:  # the codec raises a bare Exception("WSQ Error: -N")
-        raise WsqError(f"kodek gagal ({exc})", f"codec failed ({exc})") from exc
-    if len(pixels) != w * h:
+    # The codec trusts the frame header: out-of-range sizes corrupt its heap at once.
+    if not (32 <= width <= MAX_SIDE and 32 <= height <= MAX_SIDE):
+        raise WsqError(
+            f"ukuran gambar {width}x{height} tidak masuk akal",
+            f"implausible image size {width}x{height}",
+        )
+    declared = nistcom_size(data)
+    if declared is not None and declared != (width, height):
+        raise WsqError(
+            f"ukuran frame {width}x{height} berbeda dari NISTCOM {declared}",
+            f"frame size {width}x{height} differs from NISTCOM {declared}",
+        )
+    if isolated and not getattr(sys, "frozen", False):
+        pixels, w, h = _decompress_in_child(data)
+    else:
+        try:
+            pixels, w, h, _ppi = _wsq.decompress(data)
+        except Exception as exc:  # the codec raises a bare Exception("WSQ Error: -N")
+            raise WsqError(f"kodek gagal ({exc})", f"codec failed ({exc})") from exc
+    if (w, h) != (width, height) or len(pixels) != w * h:
         raise WsqError("jumlah piksel tidak cocok", "pixel count mismatch")
     return np.frombuffer(pixels, np.uint8).reshape(h, w).copy()
+
+
+_CHILD = """
+import sys, _wsq
+data = sys.stdin.buffer.read()
+try:
+    pixels, w, h, ppi = _wsq.decompress(data)
+except Exception as exc:
+    sys.stdout.write("ERR " + str(exc)[:200])
+    sys.exit(3)
+sys.stdout.buffer.write(b"OK" + w.to_bytes(4, "big") + h.to_bytes(4, "big") + pixels)
+"""
+
+
+def _decompress_in_child(data: bytes) -> tuple[bytes, int, int]:
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD],
+            input=data,
+            capture_output=True,
+            timeout=CHILD_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise WsqError("dekode terlalu lama", "decoding took too long") from exc
+    except OSError as exc:  # cannot start a process at all: fail closed, clearly
+        raise WsqError(
+            f"proses dekode gagal dimulai ({exc})", f"the decoder process could not start ({exc})"
+        ) from exc
+    out = proc.stdout
+    if proc.returncode == 0 and out[:2] == b"OK" and len(out) >= 10:
+        w = int.from_bytes(out[2:6], "big")
+        h = int.from_bytes(out[6:10], "big")
+        return out[10:], w, h
+    if proc.returncode == 3:
+        msg = out.decode("latin-1").removeprefix("ERR ").strip()
+        raise WsqError(f"kodek gagal ({msg})", f"codec failed ({msg})")
+    raise WsqError(
+        f"kodek berhenti tidak normal (kode {proc.returncode}); data rusak",
+        f"the codec stopped abnormally (status {proc.returncode}); the data is damaged",
+    )
 
 
 def _set_ppi(data: bytes, ppi: int) -> bytes:
