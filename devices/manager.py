@@ -30,6 +30,7 @@ import numpy as np
 from devices.api import (
     CONTRACTS,
     CancelToken,
+    CaptureCancelled,
     CaptureResult,
     Device,
     DeviceDescriptor,
@@ -375,6 +376,14 @@ class DeviceHandle:
             finally:
                 if self._current is job:
                     self._current = None
+        while True:  # closed (or abandoned): whatever is still queued will never run
+            try:
+                left = q.get_nowait()
+            except queue.Empty:
+                break
+            if left is not None:
+                _settle(left.future, error=CaptureCancelled("device closed",
+                                                            device_id=self.device_id))
         self._finish(device, generation)
 
     def _one_frame(self, device: Device, sink: FrameSink, on_error: ErrorSink | None,

@@ -34,7 +34,8 @@ def manager():
 
 
 def _open(manager, modality, **options):
-    return manager.open(manager.configured("simulated", modality, latency=0.05, **options))
+    options.setdefault("latency", 0.05)
+    return manager.open(manager.configured("simulated", modality, **options))
 
 
 def test_simulated_finger_capture_runs_off_the_caller_thread(manager):
@@ -277,3 +278,17 @@ def test_files_driver_reads_the_enroll_folder_layout(tmp_path, manager):
     with manager.open(manager.configured("files", "signature", path=str(tmp_path))) as pad, \
             pytest.raises(GarbageData, match="signature.json"):
         pad.capture().result(5)
+
+
+def test_closing_fails_queued_captures_at_once(manager):
+    dev = _open(manager, "finger", latency=0.5)
+    running = dev.capture(position=1)
+    queued = dev.capture(position=2)
+    time.sleep(0.1)
+    t0 = time.monotonic()
+    dev.close()
+    with pytest.raises((CaptureCancelled, DeviceTimeout)):
+        running.result(3)
+    with pytest.raises(CaptureCancelled):
+        queued.result(3)
+    assert time.monotonic() - t0 < 2.5
