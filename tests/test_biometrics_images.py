@@ -99,3 +99,29 @@ def test_corrupt_body_is_reported(biometric_data):
 def test_rejects_non_bytes():
     with pytest.raises(TypeError):
         decode_image("image.png")  # type: ignore[arg-type]
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 100))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_decompression_bombs_are_refused_from_the_header(side):
+    with pytest.raises(ImageDecodeError) as err:
+        decode_image(_png_claiming(side, side))
+    assert err.value.code == "IMAGE_TOO_LARGE"
+    assert f"{side}x{side}" in err.value.problem.message_en or "> 80 MP" in str(err.value)

@@ -86,6 +86,31 @@ def _check_complete(fmt: str, data: bytes) -> None:
         raise _truncated("WSQ")
 
 
+def _check_dimensions(data: bytes, what: str) -> None:
+    """Reject decompression bombs from the header alone (Pillow reads headers lazily)."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as im:
+                w, h = im.size
+    except Image.DecompressionBombError as exc:
+        raise _too_large(what, f"> {_MAX_PIXELS // 1_000_000} MP") from exc
+    except Exception:  # unreadable header: the decoder below reports the precise reason
+        return
+    if w * h > _MAX_PIXELS:
+        raise _too_large(what, f"{w}x{h}")
+
+
+def _too_large(what: str, size: str) -> ImageDecodeError:
+    return ImageDecodeError(
+        "IMAGE_TOO_LARGE",
+        f"Gambar {what} terlalu besar ({size}).",
+        f"The {what} image is too large ({size}).",
+    )
+
+
 def _to_8bit(img: np.ndarray) -> np.ndarray:
     if img.dtype == np.uint8:
         return img
@@ -116,7 +141,7 @@ def _decode_with_pillow(data: bytes, what: str) -> np.ndarray:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
                 if im.width * im.height > _MAX_PIXELS:
-                    raise _corrupt(what, f"{im.width}x{im.height} px")
+                    raise _too_large(what, f"{im.width}x{im.height}")
                 im.load()
                 if im.mode in ("1", "L", "P", "LA", "I;16", "I;16B", "I", "F"):
                     if im.mode == "P":
@@ -133,11 +158,9 @@ def _decode_with_pillow(data: bytes, what: str) -> np.ndarray:
                 return arr
     except ImageDecodeError:
         raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombWarning,
-        Image.DecompressionBombError,
-    ) as exc:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise _too_large(what, f"> {_MAX_PIXELS // 1_000_000} MP") from exc
+    except UnidentifiedImageError as exc:
         raise _corrupt(what, type(exc).__name__) from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         msg = str(exc).lower()
@@ -150,7 +173,7 @@ def decode_image(data: bytes, *, gray: bool = False) -> np.ndarray:
     """Decode image bytes to uint8 (gray 2-D or BGR); `gray=True` converts colour with BT.601 luma.
 
     Raises ImageDecodeError (codes IMAGE_EMPTY, IMAGE_UNSUPPORTED, IMAGE_TRUNCATED,
-    IMAGE_CORRUPT) with a Bahasa Indonesia and English message.
+    IMAGE_CORRUPT, IMAGE_TOO_LARGE) with a Bahasa Indonesia and English message.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"decode_image expects bytes, not {type(data).__name__}")
@@ -178,14 +201,13 @@ def decode_image(data: bytes, *, gray: bool = False) -> np.ndarray:
     elif fmt in ("jp2", "j2k", "tiff"):
         img = _decode_with_pillow(data, what)
     else:
+        _check_dimensions(data, what)  # before OpenCV allocates anything
         buf = np.frombuffer(data, np.uint8)
         img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
         if img is None:
             img = _decode_with_pillow(data, what)  # raises the precise reason
         if img.size == 0:
             raise _corrupt(what)
-        if img.size > _MAX_PIXELS * 4:
-            raise _corrupt(what, f"{img.shape[1]}x{img.shape[0]} px")
     img = _normalise(img)
     if gray and img.ndim == 3:
         img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
