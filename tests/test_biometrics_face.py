@@ -191,6 +191,20 @@ def test_roll(nist):
     assert check(slight).acceptable
 
 
+@pytest.mark.parametrize("angle", [-8, -4, 4, 8])
+def test_roll_follows_the_rotation(nist, angle):
+    f = frame(nist)
+    base = check(f).metrics["roll_deg"]
+    turned = cv2.warpAffine(
+        f,
+        cv2.getRotationMatrix2D((320, 240), angle, 1.0),
+        (640, 480),
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    roll = check(turned).metrics["roll_deg"]
+    assert roll - base == pytest.approx(-angle, abs=2.0)
+
+
 def test_blur_and_exposure(nist):
     f = frame(nist)
     assert "FACE_BLURRED" in _codes(check(cv2.GaussianBlur(f, (0, 0), 3)))
