@@ -153,13 +153,11 @@ def run_sync_run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, _stop)
 
         def on_change(state) -> None:  # noqa: ANN001
-            service._save_state(state)
             _print_report(state, args.json)
             sys.stdout.flush()
 
-        runner = service.start_background(idle_interval=args.interval,
-                                          backoff=Backoff(base=args.backoff_base))
-        runner._on_change = on_change
+        service.start_background(idle_interval=args.interval,
+                                 backoff=Backoff(base=args.backoff_base), on_change=on_change)
         try:
             while not stop.wait(0.5):
                 pass

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -257,12 +257,19 @@ class SyncService:
         self.purge_expired()
         return self.uploader(client)
 
-    def start_background(self, *, idle_interval: float = 30.0,
-                         backoff: Backoff | None = None) -> SyncRunner:
-        """Deliver in a background thread (the GUI and `sync run` use this)."""
+    def start_background(self, *, idle_interval: float = 30.0, backoff: Backoff | None = None,
+                         on_change: Callable[[SyncState], None] | None = None) -> SyncRunner:
+        """Deliver in a background thread (the GUI and `sync run` use this). `on_change` is
+        called from that thread after every attempt (a GUI must hop to its own thread)."""
+
+        def changed(state: SyncState) -> None:
+            self._save_state(state)
+            if on_change is not None:
+                on_change(state)
+
         if self._runner is None:
             self._runner = SyncRunner(self._make_uploader, idle_interval=idle_interval,
-                                      backoff=backoff, on_change=self._save_state)
+                                      backoff=backoff, on_change=changed)
         self._runner.start()
         return self._runner
 
