@@ -233,6 +233,33 @@ def test_iso19794_5_writes_a_new_record(biometric_data):
         iso19794_5.read(iso19794_5.write([face])[:-1])
 
 
+def test_iso19794_5_2011_round_trip(biometric_data):
+    (face,) = iso19794_5.read(_bytes(biometric_data, "formats/face01.iso2005"))
+    face.captured_at = datetime(2026, 11, 29, 9, 15, 0, 125_000, tzinfo=UTC)
+    face.quality_blocks = [(80, 0x0101, 0x0002)]
+    face.feature_points.append(iso19794_5.FeaturePoint("12.1", 120, 90, z=7))
+    face.device_vendor = 0x1234
+    data = iso19794_5.write([face], version="2011")
+    assert data[:8] == b"FAC\x00030\x00" and int.from_bytes(data[8:12], "big") == len(data)
+    (back,) = iso19794_5.read(data)
+    assert back.version == "2011"
+    assert back.data == face.data and (back.width, back.height) == (280, 320)
+    assert back.feature_points == face.feature_points
+    assert back.captured_at == face.captured_at
+    assert back.quality_blocks == [(80, 0x0101, 0x0002)] and back.device_vendor == 0x1234
+    assert (back.gender, back.pose_angle, back.property_mask) == (
+        face.gender,
+        face.pose_angle,
+        face.property_mask,
+    )
+    assert back.decode().shape == (320, 280, 3)
+    with pytest.raises(FormatError) as err:
+        iso19794_5.read(data[:-5])
+    assert err.value.problem.code == "FORMAT_TRUNCATED"
+    with pytest.raises(ValueError):
+        iso19794_5.write([face], version="2024")
+
+
 # --- ANSI/NIST-ITL --------------------------------------------------------------------------
 
 
