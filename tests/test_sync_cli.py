@@ -96,7 +96,7 @@ def test_delivery_commands_end_to_end(tmp_path: Path) -> None:
     assert exported["packets"] == 6
     again = run([*rekam, "export", "--to", str(usb)], env=as_(ADMIN))
     assert "nothing to export" in again.stdout
-    batch_file = Path(exported["path"])
+    batch_file = Path(exported["files"][0]["path"])
     receipts = tmp_path / "back" / "receipts.rkr"
     receipts.parent.mkdir()
     imported = json.loads(

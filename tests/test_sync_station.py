@@ -80,11 +80,11 @@ def test_export_import_receipts_close_records(env, tmp_path: Path) -> None:  # n
     usb = tmp_path / "usb"
     station.auth.sign_in(*ADMIN)
     result = service.export(usb)
-    assert result.packets == 12 and result.path is not None and result.path.parent == usb
+    assert result.packets == 12 and [p.parent for p in result.paths] == [usb]
     assert statuses(station) == {"EXPORTED": 12}
     assert service.export(usb).packets == 0  # a second export changes nothing
     assert len(list(usb.iterdir())) == 1
-    imported = receiver.import_batch(result.path.read_bytes())
+    imported = receiver.import_batch(result.paths[0].read_bytes())
     assert imported.new == 12
     receipts_file = tmp_path / "receipts.rkr"
     receipts_file.write_bytes(imported.receipt_file)
@@ -102,7 +102,7 @@ def test_forged_receipt_file_changes_nothing(env) -> None:  # noqa: ANN001
     seal_all(station, service)
     station.auth.sign_in(*ADMIN)
     result = service.export(station.settings.data_dir / "out")
-    imported = receiver.import_batch(result.path.read_bytes())
+    imported = receiver.import_batch(result.paths[0].read_bytes())
     rs = receipt.read_file(imported.receipt_file)
     forged = rs[:2] + [rs[2].replace(b"ACCEPTED", b"REJECTED")]
     with pytest.raises(SyncError) as err:
@@ -119,7 +119,7 @@ def test_exported_packets_delivered_elsewhere_are_recovered_by_query(env) -> Non
     station.auth.sign_in(*ADMIN)
     result = service.export(station.settings.data_dir / "out")
     station.auth.sign_out()
-    receiver.import_batch(result.path.read_bytes())  # uploaded at the district office
+    receiver.import_batch(result.paths[0].read_bytes())  # uploaded at the district office
     state = service.run_once()
     assert state.last_report.recovered == 6 and state.last_report.acknowledged == 0
     assert statuses(station) == {"ACKNOWLEDGED": 6}
@@ -259,3 +259,25 @@ def test_backoff_is_full_jitter_and_capped() -> None:
     b.reset()
     assert b.next_delay() <= 1.0
     _ = time
+
+
+def test_export_splits_into_files_and_all_reexports_unacknowledged(env, tmp_path: Path) -> None:  # noqa: ANN001
+    station, receiver, _, service = env
+    add_approved(station, 900, 7, blob_size=300)
+    seal_all(station, service)
+    station.auth.sign_in(*ADMIN)
+    first = service.export(tmp_path / "usb1", per_file=3)
+    assert first.packets == 7
+    assert len(first.files) == 3 and len({b for b, _ in first.files}) == 3
+    # The stick is lost: --all writes every unacknowledged packet again.
+    again = service.export(tmp_path / "usb2", include_exported=True, per_file=5)
+    assert again.packets == 7 and len(again.files) == 2
+    for path in again.paths:
+        receiver.import_batch(path.read_bytes())
+    assert receiver.stats()["packets"] == 7
+    with pytest.raises(SyncError) as err:
+        service.export(again.paths[0])  # a file, not a directory
+    assert err.value.code == "EXPORT_TARGET_INVALID"
+    station.auth.sign_out()
+    assert service.run_once().last_report.recovered == 7
+    assert statuses(station) == {"ACKNOWLEDGED": 7}

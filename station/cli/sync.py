@@ -201,10 +201,12 @@ def run_export(args: argparse.Namespace) -> int:
         result = _service(station).export(Path(args.to), include_exported=args.all)
     if args.json:
         print_json(result.as_dict())
-    elif result.path is None:
+    elif not result.files:
         print("tidak ada paket untuk diekspor / nothing to export")
     else:
-        print(f"{result.packets} paket / packets -> {result.path}")
+        print(f"{result.packets} paket / packets:")
+        for _, path in result.files:
+            print(f"  -> {path}")
     return EXIT_OK
 
 

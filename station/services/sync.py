@@ -48,6 +48,7 @@ KEY_BATCH_SIZE = "sync.batch_size"
 KEY_RETENTION = "sync.retention_days"
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_RETENTION_DAYS = 7
+EXPORT_PACKETS_PER_FILE = 500  # about 80 MB of real records per batch file
 STATE_FILE = "sync-state.json"
 S = RecordStatus
 UNDELIVERED = (S.SEALED, S.SYNCED, S.EXPORTED)
@@ -68,13 +69,16 @@ class SealReport:
 
 @dataclass
 class ExportResult:
-    batch_id: str | None
-    path: Path | None
-    packets: int
+    files: list[tuple[str, Path]] = field(default_factory=list)  # (batch id, batch file)
+    packets: int = 0
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for _, p in self.files]
 
     def as_dict(self) -> dict:
-        return {"batch_id": self.batch_id, "path": str(self.path) if self.path else None,
-                "packets": self.packets}
+        return {"packets": self.packets,
+                "files": [{"batch_id": b, "path": str(p)} for b, p in self.files]}
 
 
 @dataclass
@@ -281,34 +285,44 @@ class SyncService:
         return self.station.records.purge_acknowledged(self.retention)
 
     # --- removable media ----------------------------------------------------------------------
-    def export(self, directory: Path, *, include_exported: bool = False) -> ExportResult:
+    def export(self, directory: Path, *, include_exported: bool = False,
+               per_file: int = EXPORT_PACKETS_PER_FILE) -> ExportResult:
         """Write every SEALED packet (and, with include_exported, EXPORTED / SYNCED ones not yet
-        acknowledged) to one batch file in `directory`; the records become EXPORTED and stay
-        retransmittable until a receipt arrives."""
+        acknowledged) to batch files in `directory`, at most `per_file` packets each; the
+        records become EXPORTED and stay retransmittable until a receipt arrives."""
         self.station.auth.require(Permission.EXPORT)
         statuses = UNDELIVERED if include_exported else (S.SEALED,)
-        items = self.station.records.outbox_pending(batch_fmt.MAX_PACKETS, statuses=statuses)
-        if not items:
-            return ExportResult(None, None, 0)
         directory = Path(directory)
         if directory.exists() and not directory.is_dir():
             raise _problem("EXPORT_TARGET_INVALID", f"{directory} bukan direktori.",
                            f"{directory} is not a directory.")
-        try:
-            batch_id, path = batch_fmt.write(
-                directory, _Signer(self.station), [(i.packet_id, i.bytes) for i in items]
-            )
-        except OSError as exc:
-            raise _problem(
-                "EXPORT_WRITE_FAILED",
-                f"Tidak dapat menulis batch ke {directory}: {exc.strerror or exc}. Periksa media "
-                "(penuh, terkunci, atau dicabut?). Tidak ada rekaman yang berubah.",
-                f"Cannot write the batch to {directory}: {exc.strerror or exc}. Check the media "
-                "(full, write-protected or removed?). No record changed.",
-                retryable=True,
-            ) from None
-        self.station.records.mark_exported([i.packet_id for i in items], batch_id)
-        return ExportResult(batch_id, path, len(items))
+        result, done = ExportResult(), set()
+        signer = _Signer(self.station)
+        while True:
+            items = [i for i in self.station.records.outbox_pending(per_file + len(done),
+                                                                    statuses=statuses)
+                     if i.packet_id not in done][:per_file]
+            if not items:
+                return result
+            try:
+                batch_id, path = batch_fmt.write(
+                    directory, signer, [(i.packet_id, i.bytes) for i in items])
+            except OSError as exc:
+                raise _problem(
+                    "EXPORT_WRITE_FAILED",
+                    f"Tidak dapat menulis batch ke {directory}: {exc.strerror or exc}. Periksa "
+                    f"media (penuh, terkunci, atau dicabut?). {result.packets} paket sudah "
+                    "tertulis lengkap; sisanya tidak berubah.",
+                    f"Cannot write the batch to {directory}: {exc.strerror or exc}. Check the "
+                    f"media (full, write-protected or removed?). {result.packets} packets were "
+                    "written completely before; the others did not change.",
+                    retryable=True,
+                ) from None
+            ids = [i.packet_id for i in items]
+            self.station.records.mark_exported(ids, batch_id)
+            done.update(ids)
+            result.files.append((batch_id, path))
+            result.packets += len(items)
 
     def import_receipts(self, data: bytes) -> ReceiptImport:
         """Apply a receipt file carried back from the receiver. Every receipt is verified first;
