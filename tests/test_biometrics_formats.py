@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 from biometrics_helpers import color, gray
 
-from station.biometrics.formats import FormatError, ansi_nist, iso19794_4, iso19794_5, minutiae, wsq
+from station.biometrics.formats import (
+    FormatError,
+    ansi_nist,
+    iso19794_4,
+    iso19794_5,
+    iso19794_6,
+    minutiae,
+    wsq,
+)
 
 pytestmark = pytest.mark.needs_data
 
@@ -344,6 +352,20 @@ def test_iso_and_ansi_minutiae_agree(biometric_data):
     assert all(abs(a.angle_deg - b.angle_deg) <= 2.0 for a, b in zip(iso, ansi, strict=True))
 
 
+def test_iris_record(biometric_data, expected):
+    data = _bytes(biometric_data, "formats/iris01.iso2011")
+    exp = expected["formats/iris01.iso2011"]
+    (iris,) = iso19794_6.read(data)
+    assert data.index(iris.data) == exp["image_offset"]
+    assert iris.data.startswith(b"\x89PNG") and (iris.width, iris.height) == (76, 47)
+    img = iris.decode()
+    assert img.shape == (47, 76, 3)
+    assert iris.eye == "left" and len(iris.quality_blocks) == 2
+    with pytest.raises(FormatError) as err:
+        iso19794_6.read(data[:-3])
+    assert err.value.problem.code == "FORMAT_TRUNCATED"
+
+
 def test_jp2_sample_decodes(biometric_data, expected):
     from station.biometrics.images import decode_image, image_ppi
 
@@ -367,6 +389,7 @@ def test_jp2_sample_decodes(biometric_data, expected):
         ("face01.iso2005", "face"),
         ("fmr.iso2005", "fmr"),
         ("fmr.ansi2004", "fmr"),
+        ("iris01.iso2011", "iris"),
     ],
 )
 def test_damaged_samples_give_format_errors_only(biometric_data, name, reader):
@@ -385,6 +408,9 @@ def test_damaged_samples_give_format_errors_only(biometric_data, name, reader):
         elif reader == "face":
             for face in iso19794_5.read(data):
                 face.decode()
+        elif reader == "iris":
+            for iris in iso19794_6.read(data):
+                iris.decode()
         else:
             minutiae.read(data)
 
