@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -401,3 +402,80 @@ def render_vectors(packet_bytes: bytes | None = None) -> dict[str, str]:
         "manifest.json": manifest.decode(),
         "manifest.sig.hex": station.sign(manifest).hex(),
     }
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL cluster on 127.0.0.1 (initdb + postgres), for the receiver's
+    PostgreSQL path. Skips the calling test when PostgreSQL or psycopg is not installed."""
+
+    def __init__(self) -> None:
+        import os
+        import shutil
+        import subprocess
+        import tempfile
+        import time as _time
+
+        import pytest
+
+        pytest.importorskip("psycopg", reason="psycopg (PostgreSQL driver) is not installed")
+        initdb, postgres = shutil.which("initdb"), shutil.which("postgres")
+        if not initdb or not postgres:
+            pytest.skip("PostgreSQL server binaries (initdb, postgres) are not installed")
+        prefix: list[str] = []
+        self._dir = Path(tempfile.mkdtemp(prefix="rekam-pg-"))
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            import pwd
+
+            try:
+                user = pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.skip("running as root without a 'postgres' user to run PostgreSQL")
+            os.chown(self._dir, user.pw_uid, user.pw_gid)
+            prefix = ["runuser", "-u", "postgres", "--"]
+        data = self._dir / "data"
+        subprocess.run(
+            [*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        self.port = free_port()
+        self._proc = subprocess.Popen(
+            [
+                *prefix,
+                postgres,
+                "-D",
+                str(data),
+                "-p",
+                str(self.port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                str(self._dir),
+                "-F",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        import psycopg
+
+        deadline = _time.monotonic() + 60
+        while True:
+            try:
+                psycopg.connect(
+                    f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
+                ).close()
+                break
+            except psycopg.OperationalError:
+                if _time.monotonic() > deadline or self._proc.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("PostgreSQL did not start") from None
+                _time.sleep(0.2)
+
+    def stop(self) -> None:
+        import shutil
+
+        self._proc.terminate()
+        self._proc.wait(30)
+        shutil.rmtree(self._dir, ignore_errors=True)

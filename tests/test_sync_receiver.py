@@ -175,3 +175,46 @@ def test_receiver_is_a_separate_program() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_receiver_on_postgresql(tmp_path: Path) -> None:
+    """The same receiver on PostgreSQL by URL: idempotency, conflicts, batch import, stats."""
+    from sync_helpers import PostgresServer
+
+    from sync import batch
+
+    pg = PostgresServer()
+    try:
+        keys = ServerKeyPair.generate("x25519")
+        keys.save(tmp_path / KEYS_FILE)
+        receiver = Receiver.open(tmp_path, pg.url)
+        assert receiver.engine.dialect.name == "postgresql"
+        signer = StationSigner("BLT-01")
+        receiver.add_station(StationPublicKey("BLT-01", signer.public_key))
+        sealed = [packet.seal(make_enrollment(i), keys.public(), signer) for i in range(1, 6)]
+        with (
+            ServerThread(receiver) as server,
+            ReceiverClient(Endpoint(server.url, keys.public())) as c,
+        ):
+            results = c.upload(sealed[:3])
+            assert [r.receipt.outcome.value for r in results] == ["ACCEPTED"] * 3
+            again = c.upload(sealed[:3])
+            assert [r.receipt.raw for r in again] == [r.receipt.raw for r in results]
+            _, other = packet.seal(
+                make_enrollment(9), keys.public(), signer, packet_id=sealed[0][0]
+            )
+            with pytest.raises(SyncError) as err:
+                c.put(sealed[0][0], other)
+            assert err.value.code == "HTTP_409_PACKET_CONFLICT"
+        imported = receiver.import_batch(batch.build(signer, sealed)[1])
+        assert imported.new == 2
+        stats = receiver.stats()
+        assert (
+            stats["packets"] == 5
+            and stats["duplicates_seen"] == 6
+            and stats["batches_imported"] == 1
+        )
+        receiver.close()
+    finally:
+        pg.stop()
