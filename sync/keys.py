@@ -15,8 +15,8 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from enum import IntEnum
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
