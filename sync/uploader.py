@@ -174,9 +174,11 @@ class SyncState:
 class SyncRunner:
     """Runs the uploader in a background thread: never blocks the operator.
 
-    After a failure it waits a full-jitter backoff and tries again by itself, so delivery starts
-    as soon as the server is reachable; when the outbox is empty it waits `idle_interval` or a
-    `wake()` (e.g. a record was just sealed).
+    After a failure it waits a full-jitter backoff and tries again by itself. While it waits it
+    probes the server cheaply (`probe`, e.g. a TCP connect) every `probe_interval` seconds; once
+    the server answers it goes after a short random pause (so forty stations coming back online
+    together do not arrive in the same second). When the outbox is empty it waits
+    `idle_interval` or a `wake()` (e.g. a record was just sealed).
     """
 
     def __init__(
@@ -186,10 +188,13 @@ class SyncRunner:
         idle_interval: float = 30.0,
         backoff: Backoff | None = None,
         on_change: Callable[[SyncState], None] | None = None,
+        probe: Callable[[], bool] | None = None,
+        probe_interval: float = 10.0,
     ):
         self._make_uploader = make_uploader
         self.idle_interval = idle_interval
         self.backoff = backoff or Backoff()
+        self._probe, self.probe_interval = probe, probe_interval
         self.state = SyncState()
         self._on_change = on_change
         self._wake = threading.Event()
@@ -245,11 +250,33 @@ class SyncRunner:
         try:
             while not self._stop.is_set():
                 delay = self.step()
-                self._wake.wait(delay)
+                if self.state.last_error is not None and self._probe is not None:
+                    self._wait_reachable(delay)
+                else:
+                    self._wake.wait(delay)
                 self._wake.clear()
         finally:
             self.state.running = False
             self._notify()
+
+    def _wait_reachable(self, delay: float) -> None:
+        """Wait out the backoff, cut short when the probe finds the server answering."""
+        deadline = time.monotonic() + delay
+        while not self._stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if self._wake.wait(min(self.probe_interval, remaining)):
+                return
+            try:
+                reachable = self._probe()
+            except Exception:  # a broken probe only means: wait the full backoff
+                log.exception("sync probe failed")
+                reachable = False
+            if reachable:
+                pause = self.backoff.rng.uniform(0, min(self.probe_interval, 5.0))
+                self._wake.wait(pause)
+                return
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():

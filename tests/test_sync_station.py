@@ -225,6 +225,8 @@ def test_provisioning_refuses_bad_input(env, tmp_path: Path) -> None:  # noqa: A
 
 @pytest.mark.slow
 def test_delivery_starts_by_itself_when_the_server_appears(tmp_path: Path) -> None:
+    import random
+
     station = make_station(tmp_path / "station")
     receiver = make_receiver(tmp_path / "receiver")
     port = free_port()
@@ -232,13 +234,19 @@ def test_delivery_starts_by_itself_when_the_server_appears(tmp_path: Path) -> No
     service = SyncService(station)
     add_approved(station, 1, 5, blob_size=300)
     seal_all(station, service)
-    runner = service.start_background(idle_interval=0.2, backoff=Backoff(base=0.05, cap=0.3))
+    # A long backoff: only the reachability probe can start delivery within seconds.
+    runner = service.start_background(
+        idle_interval=0.2,
+        backoff=Backoff(base=300, cap=300, rng=random.Random(1)),
+        probe_interval=0.1,
+    )
     try:
-        assert wait_until(lambda: runner.state.consecutive_failures >= 2, 20)
+        assert wait_until(lambda: runner.state.consecutive_failures >= 1, 20)
         assert runner.state.last_error.code == "CONNECTION_REFUSED"
+        assert runner.state.next_attempt_in > 30
         assert statuses(station) == {"SEALED": 5}
         with ServerThread(receiver, port=port):
-            assert wait_until(lambda: statuses(station) == {"ACKNOWLEDGED": 5}, 30)
+            assert wait_until(lambda: statuses(station) == {"ACKNOWLEDGED": 5}, 15)
             assert runner.state.last_error is None
     finally:
         service.stop_background()

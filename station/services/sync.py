@@ -261,8 +261,22 @@ class SyncService:
         self.purge_expired()
         return self.uploader(client)
 
+    def probe(self, timeout: float = 2.0) -> bool:
+        """True when the server's port accepts a TCP connection (cheap reachability check)."""
+        import socket
+        from urllib.parse import urlsplit
+
+        try:
+            url = urlsplit(self.endpoint().url)
+            port = url.port or (443 if url.scheme == "https" else 80)
+            with socket.create_connection((url.hostname or "", port), timeout=timeout):
+                return True
+        except (OSError, SyncError, ValueError):
+            return False
+
     def start_background(self, *, idle_interval: float = 30.0, backoff: Backoff | None = None,
-                         on_change: Callable[[SyncState], None] | None = None) -> SyncRunner:
+                         on_change: Callable[[SyncState], None] | None = None,
+                         probe_interval: float = 10.0) -> SyncRunner:
         """Deliver in a background thread (the GUI and `sync run` use this). `on_change` is
         called from that thread after every attempt (a GUI must hop to its own thread)."""
 
@@ -273,7 +287,8 @@ class SyncService:
 
         if self._runner is None:
             self._runner = SyncRunner(self._make_uploader, idle_interval=idle_interval,
-                                      backoff=backoff, on_change=changed)
+                                      backoff=backoff, on_change=changed, probe=self.probe,
+                                      probe_interval=probe_interval)
         self._runner.start()
         return self._runner
 
