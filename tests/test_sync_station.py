@@ -289,3 +289,20 @@ def test_export_splits_into_files_and_all_reexports_unacknowledged(env, tmp_path
     station.auth.sign_out()
     assert service.run_once().last_report.recovered == 7
     assert statuses(station) == {"ACKNOWLEDGED": 7}
+
+
+def test_seal_reports_records_it_cannot_seal_and_refuses_without_sign_in(env) -> None:  # noqa: ANN001
+    from station.services.errors import NotSignedIn
+
+    station, _, _, service = env
+    ids = add_approved(station, 950, 3, blob_size=300)
+    with pytest.raises(NotSignedIn):
+        service.seal()
+    station.auth.sign_in(*SUPERVISOR)
+    report = service.seal([ids[0], "no-such-record", ids[1]])
+    assert len(report.sealed) == 2 and list(report.failed) == ["no-such-record"]
+    again = service.seal([ids[0]])  # already sealed: named, nothing changes
+    assert again.sealed == [] and "SEALED" in again.failed[ids[0]]
+    assert len(service.seal().sealed) == 1  # the remaining APPROVED one
+    station.auth.sign_out()
+    assert statuses(station) == {"SEALED": 3}

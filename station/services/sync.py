@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from station.domain import Permission, RecordStatus
-from station.services.errors import NotFound
+from station.services.errors import (
+    NotFound,
+    NotPermitted,
+    NotSignedIn,
+    ServiceError,
+    StationLocked,
+    StorageFull,
+)
 from sync import batch as batch_fmt
 from sync import packet as packet_fmt
 from sync import receipt as receipt_fmt
@@ -218,29 +225,29 @@ class SyncService:
         server_key = self.server_key()
         signer = _Signer(self.station)
         report = SealReport()
+        wake_every = self.batch_size
         for record_id in record_ids if record_ids is not None else self._approved(report):
             try:
                 pid = self.station.records.seal(
                     record_id, lambda e: packet_fmt.seal(e, server_key, signer)
                 )
                 report.sealed.append(pid)
-                if self._runner is not None and len(report.sealed) % self.batch_size == 0:
+                if self._runner is not None and len(report.sealed) % wake_every == 0:
                     self._runner.wake()  # deliver while sealing goes on
+            except (NotSignedIn, StationLocked, NotPermitted, StorageFull):
+                raise  # nothing more can be sealed now: say so once, not per record
             except SyncError as exc:
                 report.failed[record_id] = str(exc.problem)
-            except Exception as exc:  # a service refusal names itself; keep sealing the rest
-                problem = getattr(exc, "problem", None)
-                if problem is None:
-                    raise
-                report.failed[record_id] = str(problem)
+            except ServiceError as exc:  # this record only (wrong status, damaged, gone)
+                report.failed[record_id] = str(exc.problem)
         if report.sealed and self._runner is not None:
             self._runner.wake()
         return report
 
     def _approved(self, report: SealReport) -> Iterable[str]:
         while True:
-            page = [r.record_id for r in self.station.records.list(status=S.APPROVED, limit=500)
-                    if r.record_id not in report.failed]
+            listed = self.station.records.list(status=S.APPROVED, limit=500 + len(report.failed))
+            page = [r.record_id for r in listed if r.record_id not in report.failed]
             if not page:
                 return
             yield from page
