@@ -324,3 +324,26 @@ def test_receiver_cli_import_names_the_reason(
     assert run.returncode == 0, run.stderr
     assert '"new": 5' in run.stdout
     assert len(receipt.read_file(out.read_bytes())) == 5
+
+
+def test_oversized_batch_file_is_refused_before_reading(tmp_path: Path, receiver: Receiver) -> None:
+    huge = tmp_path / "huge.rkb"
+    with huge.open("wb") as f:  # sparse: costs no disk and must not be read into memory
+        f.truncate(batch.MAX_BATCH_BYTES + 1)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sync.receiver.cli",
+            "import",
+            str(huge),
+            "--receipt-out",
+            str(tmp_path / "r.rkr"),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1 and "BATCH_TOO_LARGE" in run.stderr

@@ -122,7 +122,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    data = _read(Path(args.batch))
+    from sync.batch import check_file_size
+
+    path = Path(args.batch)
+    if path.is_file():
+        check_file_size(path.stat().st_size)
+    data = _read(path)
     receiver = _receiver(args)
     try:
         result = receiver.import_batch(data)
