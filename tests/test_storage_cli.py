@@ -166,6 +166,13 @@ def test_enroll_rejects_every_bad_part_and_saves_nothing(station_dir, tmp_path):
     assert "MISSING_FINGER_10" in err and "MISSING_FINGER_3" not in err
     code, out, _ = run("records", "list", "--json", "--operator", "ani", password="ani-password")
     assert json.loads(out) == []
+    # The same finger in two slots is a sequence error.
+    twice = tmp_path / "twice"
+    shutil.copytree(folder, twice)
+    shutil.copy(twice / "fingers" / "2.png", twice / "fingers" / "3.png")
+    code, _, err = run("enroll", "--from-dir", str(twice), "--operator", "ani",
+                       password="ani-password")
+    assert code == 1 and "FINGER_SEQUENCE_DUPLICATE" in err and "right middle" in err
     # A missing finger with an exception: the operator alone cannot confirm it ...
     fixed = tmp_path / "fixed"
     shutil.copytree(folder, fixed)

@@ -91,6 +91,7 @@ def load_folder(folder: Path, station_id: str, operator: str,
     """Build an enrollment from a folder and every problem found in it (checks included)."""
     from station.biometrics import face as face_checks
     from station.biometrics import finger as finger_checks
+    from station.biometrics import sequence as sequence_checks
     from station.biometrics import signature as signature_checks
     from station.biometrics.formats import wsq
     from station.biometrics.images import ImageDecodeError, decode_image, encode_png, image_ppi
@@ -212,6 +213,7 @@ def load_folder(folder: Path, station_id: str, operator: str,
 
     # fingers
     fingers: dict[FingerPosition, FingerCapture] = {}
+    images: dict[FingerPosition, tuple[object, int]] = {}
     for pos in FingerPosition:
         path = folder / "fingers" / f"{int(pos)}.png"
         if not path.exists():
@@ -245,11 +247,19 @@ def load_folder(folder: Path, station_id: str, operator: str,
                 f"{FINGER_QUALITY_THRESHOLD}): " + "; ".join(f.message_en for f in quality.flags),
             ))
             continue
+        images[pos] = (gray, finger_ppi)
         fingers[pos] = FingerCapture(
             position=pos, data=wsq.encode(gray, finger_ppi), format="wsq", device_id=DEVICE_ID,
             quality=round(quality.score, 1), width=gray.shape[1], height=gray.shape[0],
             resolution_ppi=finger_ppi,
         )
+    # The same finger in two slots (a sequence error), as the GUI checks before saving.
+    by_ppi: dict[int, dict[FingerPosition, object]] = {}
+    for pos, (gray, finger_ppi) in images.items():
+        by_ppi.setdefault(finger_ppi, {})[pos] = gray
+    templates = {pos: sequence_checks.extract(g, p) for p, group in by_ppi.items()
+                 for pos, g in group.items()}
+    problems.extend(s.problem for s in sequence_checks.check({}, templates=templates))
     update["fingers"] = fingers
     update["finger_exceptions"] = excepted
     return draft.model_copy(update=update), problems
