@@ -239,3 +239,13 @@ def save_loop(data_dir: str, start_seed: int) -> None:
             print(f"APPROVED {record_id}", flush=True)
             station.outbox.seal(record_id, lambda e: (f"pkt-{e.record_id}", b"packet" * 500))
             print(f"SEALED {record_id}", flush=True)
+
+
+def save_n(data_dir: str, start_seed: int, count: int) -> None:
+    """Save `count` records as the operator and print their ids (concurrency tests)."""
+    station = open_station(settings_for(Path(data_dir)))
+    station.auth.sign_in(*OPERATOR)
+    for seed in range(start_seed, start_seed + count):
+        print(station.records.save_captured(shrink(complete(station.records.create_draft(),
+                                                            seed))), flush=True)
+    station.close()

@@ -200,3 +200,48 @@ def test_file_size_limit_refuses_clearly_and_corrupts_nothing(tmp_path):
         assert station.audit.verify().ok
     finally:
         station.close()
+
+
+def test_concurrent_writers_in_two_processes_and_a_thread(tmp_path):
+    """The GUI and a CLI command (or two workers) write at once: every save lands once, the
+    audit chain stays one unbroken sequence."""
+    import threading
+
+    data_dir = tmp_path / "data"
+    station, _ = provisioned(data_dir)
+    code = "from tests.storage_helpers import save_n; import sys; save_n(sys.argv[1], " \
+           "int(sys.argv[2]), 15)"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(data_dir), str(seed)], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for seed in (1_000, 2_000)]
+    station.auth.sign_in(*OPERATOR)
+    mine: list[str] = []
+
+    def work() -> None:
+        from tests.storage_helpers import shrink
+
+        seed = 3_000
+        while any(p.poll() is None for p in procs) and seed < 3_400:  # write while they do
+            seed += 1
+            mine.append(station.records.save_captured(
+                shrink(complete(station.records.create_draft(), seed))))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    thread.join(timeout=120)
+    try:
+        for p, (_out, err) in zip(procs, outputs, strict=True):
+            assert p.returncode == 0, err[-2000:]
+        theirs = [line for out, _ in outputs for line in out.split()]
+        assert len(theirs) == 30 and len(mine) >= 15
+        listed = {s.record_id for s in station.records.list(limit=1000)}
+        assert listed == set(theirs) | set(mine)
+        result = station.audit.verify()
+        assert result.ok, result.first
+        with station.engine.connect() as conn:
+            saves = conn.exec_driver_sql(
+                "SELECT count(*) FROM audit_events WHERE action='save'").scalar()
+        assert saves == 30 + len(mine)
+    finally:
+        station.close()
