@@ -28,7 +28,6 @@ from station.services.errors import (
     AlreadyProvisioned,
     InvalidInput,
     UnknownOperator,
-    WrongPassword,
 )
 from station.services.identity import ConfigStore, StationIdentity
 from station.services.operators import (
@@ -207,7 +206,9 @@ class Station:
         except vault.Invalid:
             with ctx.transaction() as conn:
                 ctx.audit(conn, "recovery", actor="recovery", target=op.username, ok=False)
-            raise WrongPassword() from None
+            raise InvalidInput(
+                "WRONG_RECOVERY_CODE", "Kode pemulihan salah.", "Wrong recovery code."
+            ) from None
         operator_kdf = vault.KdfParams.from_json(ctx.config_get("kdf") or kdf.to_json())
         with ctx.transaction() as conn:
             conn.execute(delete(key_slots).where(key_slots.c.username == op.username))

@@ -208,3 +208,16 @@ def test_demo_seed_saves_through_the_real_path(rekam):
     shown = json.loads(out)
     assert shown["face"]["format"] == "jpeg" and shown["signature"]["bytes"] > 100
     assert rekam("audit", "verify")[0] == 0
+
+
+def test_recovery_code_from_init_resets_a_password(station_dir):
+    run = station_dir
+    code_line = run.recovery_output.split("shown only once):\n", 1)[1].splitlines()[0].strip()
+    code, _, err = run("operators", "recover", "boss", REKAM_RECOVERY_CODE="WRONG-CODE1",
+                       REKAM_NEW_PASSWORD="boss-new-password")
+    assert code == 1 and "WRONG_RECOVERY_CODE" in err
+    code, out, err = run("operators", "recover", "boss", REKAM_RECOVERY_CODE=code_line,
+                         REKAM_NEW_PASSWORD="boss-new-password")
+    assert code == 0, err
+    assert run("operators", "list", "--operator", "boss", password="boss-password")[0] == 1
+    assert run("operators", "list", "--operator", "boss", password="boss-new-password")[0] == 0

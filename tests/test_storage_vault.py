@@ -185,8 +185,9 @@ def test_station_key_only_in_slots_password_change_rewraps_one_slot(station):
 def test_recovery_code_resets_a_password(station):
     code = station.recovery_code_for_test
     assert len(vault.normalize_recovery_code(code).replace("-", "")) == 25
-    with pytest.raises(errors.WrongPassword):
+    with pytest.raises(errors.InvalidInput) as wrong:
         station.recover("AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", ADMIN[0], "fresh-admin-pw")
+    assert wrong.value.code == "WRONG_RECOVERY_CODE"
     station.recover(code.lower().replace("-", " "), ADMIN[0], "fresh-admin-pw")
     station.auth.sign_in(ADMIN[0], "fresh-admin-pw")
     actions = [e.action for e in station.audit.events(10)]

@@ -41,6 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json(ls)
     ls.set_defaults(handler=run_list)
 
+    rec = actions.add_parser(
+        "recover", help="IT staff: set a new password with the station's recovery code "
+        "(REKAM_RECOVERY_CODE or a prompt; new password: REKAM_NEW_PASSWORD or a prompt)")
+    rec.add_argument("username")
+    rec.set_defaults(handler=run_recover)
+
     for name, handler, text in (("lock", run_lock, "lock an operator's account"),
                                 ("unlock", run_unlock, "unlock an account (also ends a lockout)"),
                                 ("passwd", run_passwd, "set a new password (rewraps one slot)")):
@@ -69,6 +75,27 @@ def run_list(args: argparse.Namespace) -> int:
         for o in ops:
             state = "TERKUNCI/LOCKED" if o.locked else "aktif/active"
             print(f"{o.username:<20} {o.role.value:<11} {state:<15} {o.display_name}")
+    return EXIT_OK
+
+
+@cli_errors
+def run_recover(args: argparse.Namespace) -> int:
+    import getpass
+    import sys
+
+    from station.cli.common import EXIT_INPUT, CliError
+    from station.cli.init import open_cli_station
+
+    code = os.environ.get("REKAM_RECOVERY_CODE")
+    if not code:
+        if not sys.stdin.isatty():
+            raise CliError("Kode pemulihan diperlukan: REKAM_RECOVERY_CODE / the recovery code "
+                           "is needed: REKAM_RECOVERY_CODE", EXIT_INPUT)
+        code = getpass.getpass("Kode pemulihan / recovery code: ")
+    with open_cli_station(args) as station:
+        station.recover(code, args.username, _new_password(args.username))
+    print(f"Kata sandi {args.username} diganti dengan kode pemulihan / password reset with the "
+          "recovery code.")
     return EXIT_OK
 
 
