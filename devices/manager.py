@@ -184,6 +184,14 @@ class DeviceHandle:
         # `timeout` is what the device may use; allow a little more for transfer and decoding
         return self._submit(run, timeout + min(2.0, 0.5 + 0.25 * timeout), "capture")
 
+    def submit(self, fn: Callable[[Device, CancelToken], Any], *, timeout_s: float = 5.0,
+               name: str = "call") -> concurrent.futures.Future:
+        """Run a driver-specific call on the device's worker, with a deadline, e.g.
+        ``handle.submit(lambda dev, cancel: dev.reset_chain())`` for an SBI device (a new
+        applicant starts a new hash chain) or ``dev.inject("disconnect")`` on a simulated one
+        (training)."""
+        return self._submit(fn, float(timeout_s), name)
+
     def start_preview(self, sink: FrameSink, *, on_error: ErrorSink | None = None,
                       max_fps: float = 30.0) -> None:
         """Deliver live frames to `sink` (a callable, called on the worker thread, or a

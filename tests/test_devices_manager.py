@@ -122,6 +122,12 @@ def test_fault_after_and_runtime_injection(manager):
         dev.capture(position=2).result(5)
         with pytest.raises(DeviceDisconnected):
             dev.capture(position=3).result(5)
+    with _open(manager, "finger") as dev:
+        dev.capture(position=1).result(5)
+        dev.submit(lambda d, _t: d.inject("garbage", count=1)).result(5)  # on the worker
+        with pytest.raises(GarbageData):
+            dev.capture(position=2).result(5)
+        assert dev.capture(position=2).result(5).position == 2  # only the next capture
 
 
 def test_a_hung_driver_does_not_hang_the_caller(manager):
