@@ -20,18 +20,19 @@ from station.cli.common import EXIT_FAIL, EXIT_INPUT, CliError
 
 log = logging.getLogger(__name__)
 
-# Command groups, each a module with register(subparsers). Order is the order in --help.
+# Command groups, each a module with register(subparsers). Order is the order in --help:
+# the GUI, then a record's journey (set up, enroll, review, deliver), then tools.
 COMMAND_MODULES = [
-    "station.cli.nik",
     "station.cli.gui",
-    "station.cli.sync",
     "station.cli.init",
     "station.cli.operators",
-    "station.cli.records",
     "station.cli.enroll",
+    "station.cli.records",
+    "station.cli.sync",
     "station.cli.audit",
     "station.cli.devices",
     "station.cli.quality",
+    "station.cli.nik",
 ]
 
 
@@ -79,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rekam: dibatalkan / interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`rekam ... | head`): not an error of ours; stay quiet.
+        sys.stdout = None  # type: ignore[assignment]  # no flush of the dead pipe at exit
+        return 0
     except FileNotFoundError as exc:
         print(f"rekam: berkas tidak ditemukan / file not found: {exc.filename}", file=sys.stderr)
         return EXIT_INPUT

@@ -158,10 +158,10 @@ def run_seed(args: argparse.Namespace) -> int:
             cred = next(c for c in DEMO_OPERATORS if c.role == "operator")
             station.auth.sign_in(cred.username, cred.password)
         else:
-            name = os.environ.get("REKAM_OPERATOR")
+            name = getattr(args, "operator", None) or os.environ.get("REKAM_OPERATOR")
             if not name:
-                raise CliError("Stasiun bukan demo: isi REKAM_OPERATOR dan REKAM_PASSWORD / not a "
-                               "demo station: set REKAM_OPERATOR and REKAM_PASSWORD", EXIT_INPUT)
+                raise CliError("Stasiun bukan demo: isi --operator dan REKAM_PASSWORD / not a "
+                               "demo station: give --operator and REKAM_PASSWORD", EXIT_INPUT)
             station.auth.sign_in(name, read_password())
         start = time.perf_counter()
         ids = seed_records(station, args.count, args.seed)
