@@ -80,3 +80,83 @@ def insert_event(cur: sqlite3.Cursor, row: Sequence[object]) -> None:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         row,
     )
+
+
+# --- the outbox (sealing and receipts, many records per transaction) ---------------------------
+
+SEAL_COLUMNS = (
+    "record_id", "station_id", "status", "created_at", "operator", "supervisor",
+    "rejection_reason", "domicile", "wrapped_dk",
+)
+_CHUNK = 500  # bound parameters per IN (...) list, well under SQLite's limit
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def seal_rows(cur: sqlite3.Cursor, record_ids: Sequence[str]) -> list[dict[str, object]]:
+    """The clear columns sealing needs, for each of these records that exists."""
+    out = []
+    for chunk in _chunks(record_ids):
+        rows = cur.execute(
+            f"SELECT {', '.join(SEAL_COLUMNS)} FROM records "  # noqa: S608 - constant columns
+            f"WHERE record_id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk),
+        ).fetchall()
+        for r in rows:
+            row = dict(zip(SEAL_COLUMNS, r, strict=True))
+            row["created_at"] = datetime.fromisoformat(row["created_at"])  # type: ignore[arg-type]
+            out.append(row)
+    return out
+
+
+def record_fields(cur: sqlite3.Cursor, record_id: str) -> list[tuple[str, bytes]]:
+    return cur.execute(
+        "SELECT field, ciphertext FROM record_fields WHERE record_id = ?", (record_id,)
+    ).fetchall()
+
+
+def seal_record(cur: sqlite3.Cursor, record_id: str, packet_id: str, packet: bytes, stamp: str,
+                status: str) -> None:
+    """Store the packet, delete every sealed field and the data key, set the status."""
+    cur.execute(
+        "INSERT INTO outbox (packet_id, record_id, packet, sealed_at, attempts) "
+        "VALUES (?, ?, ?, ?, 0)",
+        (packet_id, record_id, packet, stamp),
+    )
+    cur.execute("DELETE FROM record_fields WHERE record_id = ?", (record_id,))
+    cur.execute(
+        "UPDATE records SET status = ?, wrapped_dk = NULL, packet_id = ?, updated_at = ? "
+        "WHERE record_id = ?",
+        (status, packet_id, stamp, record_id),
+    )
+
+
+def outbox_states(cur: sqlite3.Cursor, packet_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(packet id, record id, record status) of each of these packets that exists."""
+    out: list[tuple[str, str, str]] = []
+    for chunk in _chunks(packet_ids):
+        out += cur.execute(
+            "SELECT o.packet_id, o.record_id, r.status FROM outbox o "  # noqa: S608
+            "JOIN records r ON r.record_id = o.record_id "
+            f"WHERE o.packet_id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk),
+        ).fetchall()
+    return out
+
+
+def acknowledge(cur: sqlite3.Cursor, rows: Sequence[tuple[str, str, str, str | None, bytes]],
+                stamp: str, status: str) -> None:
+    """rows: (packet id, record id, server outcome, server reason, receipt bytes)."""
+    cur.executemany(
+        "UPDATE outbox SET acknowledged_at = ?, receipt = ?, last_error = NULL "
+        "WHERE packet_id = ?",
+        [(stamp, receipt, packet_id) for packet_id, _, _, _, receipt in rows],
+    )
+    cur.executemany(
+        "UPDATE records SET status = ?, server_outcome = ?, server_reason = ?, updated_at = ? "
+        "WHERE record_id = ?",
+        [(status, outcome, reason, stamp, record_id) for _, record_id, outcome, reason, _ in rows],
+    )

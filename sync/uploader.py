@@ -42,7 +42,9 @@ class Outbox(Protocol):
 
     def mark_synced(self, packet_ids: list[str]) -> None: ...
 
-    def apply_receipt(self, receipt: Receipt) -> None: ...
+    def apply_receipts(self, receipts: list[Receipt]) -> None:
+        """Apply verified receipts, all in one transaction."""
+        ...
 
     def record_error(self, packet_id: str, error: SyncError) -> None: ...
 
@@ -74,17 +76,21 @@ class Uploader:
     def close(self) -> None:
         self.client.close()
 
-    def _apply(self, receipt: Receipt, report: UploadReport) -> None:
-        self.outbox.apply_receipt(receipt)
-        report.outcomes[receipt.outcome.value] = report.outcomes.get(receipt.outcome.value, 0) + 1
+    def _apply(self, receipts: list[Receipt], report: UploadReport) -> None:
+        if not receipts:
+            return
+        self.outbox.apply_receipts(receipts)
+        for receipt in receipts:
+            value = receipt.outcome.value
+            report.outcomes[value] = report.outcomes.get(value, 0) + 1
 
     def _settle(self, results: list, report: UploadReport, skip: set[str]) -> None:
         synced = []
+        receipts = [r.receipt for r in results if r.receipt is not None]
+        self._apply(receipts, report)
+        report.acknowledged += len(receipts)
         for result in results:
-            if result.receipt is not None:
-                self._apply(result.receipt, report)
-                report.acknowledged += 1
-            else:
+            if result.receipt is None:
                 assert result.error is not None
                 skip.add(result.packet_id)
                 report.failed[result.packet_id] = result.error.code
@@ -111,9 +117,8 @@ class Uploader:
                     # Packets that may already be at the server: ask before sending again.
                     maybe_there = [(p.packet_id, p.data) for p in page if p.status != "SEALED"]
                     found = self.client.query(maybe_there) if maybe_there else {}
-                    for receipt in found.values():
-                        self._apply(receipt, report)
-                        report.recovered += 1
+                    self._apply(list(found.values()), report)
+                    report.recovered += len(found)
                     todo = [(p.packet_id, p.data) for p in page if p.packet_id not in found]
                     sent = (pool.submit(self.client.upload, todo), [pid for pid, _ in todo]) \
                         if todo else None

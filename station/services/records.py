@@ -15,10 +15,10 @@ import json
 import logging
 import struct
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from station.domain import (
     Applicant,
@@ -99,6 +99,31 @@ class OutboxItem:
     bytes: bytes
     attempts: int
     last_error: str | None
+
+
+@dataclass
+class ReceiptsApplied:
+    """What `apply_receipts_report` did with each packet id (in the order given)."""
+
+    applied: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # applied before: nothing changed
+    unknown: list[str] = field(default_factory=list)  # not a packet of this station
+    outcomes: dict[str, int] = field(default_factory=dict)  # of the applied ones
+
+
+class _Row:
+    """A plain mapping (storage.fastpath) with the attribute access SQLAlchemy rows give."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, mapping: dict[str, object]):
+        self._mapping = mapping
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self._mapping[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 _SUMMARY_COLUMNS = (
@@ -420,20 +445,23 @@ class RecordService:
         status = RecordStatus(row.status)  # type: ignore[attr-defined]
         if status not in READABLE or row.wrapped_dk is None:  # type: ignore[attr-defined]
             raise NotReadable(record_id, status.value)
+        sealed = fastpath.record_fields(fastpath.cursor(conn), record_id)
+        return self._decrypt_fields(keys, row, sealed)
+
+    def _decrypt_fields(self, keys: vault.StationKeys, row: object,
+                        sealed: Iterable[tuple[str, bytes]]) -> Enrollment:
+        record_id = row.record_id  # type: ignore[attr-defined]
         try:
             data_key = keys.unwrap_data_key(record_id, row.wrapped_dk)  # type: ignore[attr-defined]
         except vault.Invalid:
             raise IntegrityError(record_id, "data_key") from None
         plain: dict[str, bytes] = {}
-        for f in conn.execute(
-            select(record_fields.c.field, record_fields.c.ciphertext)
-            .where(record_fields.c.record_id == record_id)
-        ).all():
+        for field_name, ciphertext in sealed:
             try:
-                aad = vault.field_aad(record_id, f.field)
-                plain[f.field] = vault.unseal(data_key, f.ciphertext, aad)
+                plain[field_name] = vault.unseal(
+                    data_key, ciphertext, vault.field_aad(record_id, field_name))
             except vault.Invalid:
-                raise IntegrityError(record_id, f.field) from None
+                raise IntegrityError(record_id, field_name) from None
         try:
             return decode_fields(row, plain)
         except ValueError as exc:  # authenticated but undecodable: a bug, reported as damage
@@ -459,31 +487,49 @@ class RecordService:
     def seal(self, record_id: str, build_packet: Callable[[Enrollment], tuple[str, bytes]]) -> str:
         """APPROVED -> SEALED in one transaction: build the packet from the decrypted record,
         store it in the outbox, delete every sealed field and the data key. Returns packet id."""
+        return self.seal_many([record_id], build_packet)[0]
+
+    def seal_many(self, record_ids: Sequence[str],
+                  build_packet: Callable[[Enrollment], tuple[str, bytes]]) -> list[str]:
+        """`seal` for many records in ONE transaction: every record is sealed (one audit event
+        each), or none is (a missing or non-APPROVED record, a damaged one, a builder that
+        raises or returns nonsense, a full disk: nothing changes). Returns the packet ids in the
+        order of `record_ids` (repeated ids are sealed once)."""
         ctx = self._ctx
         ctx.require(Permission.SEAL)
         keys = ctx.require_keys()
+        ids = list(dict.fromkeys(record_ids))
+        if not ids:
+            return []
         now = datetime.now(UTC)
+        stamp = fastpath.ts(now)
+        packet_ids: list[str] = []
         with ctx.transaction() as conn:
-            row = self._row(conn, record_id)
-            current = RecordStatus(row.status)  # type: ignore[attr-defined]
-            if current is not S.APPROVED:
-                raise InvalidTransition(record_id, current.value, S.SEALED.value)
-            enrollment = self._decrypt(conn, keys, row)
-            packet_id, packet = build_packet(enrollment)
-            if not isinstance(packet_id, str) or not 0 < len(packet_id) <= 64:
-                raise ValueError("build_packet must return a packet id of 1-64 characters")
-            if not isinstance(packet, bytes | bytearray) or not packet:
-                raise ValueError("build_packet must return the packet bytes")
-            conn.execute(insert(outbox).values(
-                packet_id=packet_id, record_id=record_id, packet=bytes(packet), sealed_at=now,
-                attempts=0,
-            ))
-            conn.execute(delete(record_fields).where(record_fields.c.record_id == record_id))
-            conn.execute(update(records).where(records.c.record_id == record_id).values(
-                status=S.SEALED.value, wrapped_dk=None, packet_id=packet_id, updated_at=now,
-            ))
-            ctx.audit(conn, "seal", record_id, packet_id=packet_id, bytes=len(packet))
-        return packet_id
+            cur = fastpath.cursor(conn)
+            rows = {r["record_id"]: r for r in fastpath.seal_rows(cur, ids)}
+            for record_id in ids:  # refuse before building anything
+                row = rows.get(record_id)
+                if row is None:
+                    raise NotFound(f"rekaman / record {record_id}")
+                current = RecordStatus(row["status"])
+                if current is not S.APPROVED:
+                    raise InvalidTransition(record_id, current.value, S.SEALED.value)
+                if row["wrapped_dk"] is None:
+                    raise NotReadable(record_id, current.value)
+            for record_id in ids:
+                row = _Row(rows[record_id])
+                enrollment = self._decrypt_fields(keys, row,
+                                                  fastpath.record_fields(cur, record_id))
+                packet_id, packet = build_packet(enrollment)
+                if not isinstance(packet_id, str) or not 0 < len(packet_id) <= 64:
+                    raise ValueError("build_packet must return a packet id of 1-64 characters")
+                if not isinstance(packet, bytes | bytearray) or not packet:
+                    raise ValueError("build_packet must return the packet bytes")
+                fastpath.seal_record(cur, record_id, packet_id, bytes(packet), stamp,
+                                     S.SEALED.value)
+                ctx.audit(conn, "seal", record_id, packet_id=packet_id, bytes=len(packet))
+                packet_ids.append(packet_id)
+        return packet_ids
 
     def outbox_pending(self, limit: int = 100,
                        statuses: Iterable[RecordStatus] = (S.SEALED, S.EXPORTED),
@@ -567,25 +613,64 @@ class RecordService:
         station no longer holds the data, so the applicant must be recorded again. Returns False
         when this receipt was already applied (importing it twice changes nothing).
         """
+        return self.apply_receipts([(packet_id, outcome, reason, receipt_bytes)]) == 1
+
+    def apply_receipts(
+        self, receipts: Iterable[tuple[str, ServerOutcome | str, str | None, bytes]]
+    ) -> int:
+        """`apply_receipt` for many packets in ONE transaction (one audit event per record
+        closed). All or nothing: an unknown packet id (NotFound, naming every one) or a record
+        that cannot be acknowledged changes nothing. Receipts already applied, or repeated in
+        the list, are skipped. Returns how many records were closed."""
+        result = self.apply_receipts_report(receipts)
+        if result.unknown:
+            raise NotFound(f"paket / packet {', '.join(result.unknown)}")
+        return len(result.applied)
+
+    def apply_receipts_report(
+        self, receipts: Iterable[tuple[str, ServerOutcome | str, str | None, bytes]]
+    ) -> ReceiptsApplied:
+        """Like `apply_receipts`, but receipts of packets this station does not hold are
+        reported in `unknown` (and skipped) instead of refusing the whole list."""
         ctx = self._ctx
-        outcome = ServerOutcome(outcome)
+        items: dict[str, tuple[ServerOutcome, str | None, bytes]] = {}
+        result = ReceiptsApplied()
+        for packet_id, outcome, reason, raw in receipts:
+            if packet_id in items:  # the same packet twice in one list: applied once
+                result.already.append(packet_id)
+                continue
+            items[packet_id] = (ServerOutcome(outcome), reason or None, bytes(raw))
+        if not items:
+            return result
         now = datetime.now(UTC)
+        stamp = fastpath.ts(now)
         with ctx.transaction() as conn:
-            (r,) = self._outbox_rows(conn, [packet_id])
-            current = RecordStatus(r.status)  # type: ignore[attr-defined]
-            if current in (S.ACKNOWLEDGED, S.PURGED):
-                return False
-            if S.ACKNOWLEDGED not in TRANSITIONS[current]:
-                raise InvalidTransition(r.record_id, current.value, S.ACKNOWLEDGED.value)  # type: ignore[attr-defined]
-            conn.execute(update(outbox).where(outbox.c.packet_id == packet_id).values(
-                acknowledged_at=now, receipt=bytes(receipt_bytes), last_error=None,
-            ))
-            conn.execute(update(records).where(records.c.record_id == r.record_id).values(  # type: ignore[attr-defined]
-                status=S.ACKNOWLEDGED.value, server_outcome=outcome.value,
-                server_reason=(reason or None), updated_at=now,
-            ))
-            ctx.audit(conn, "receipt", r.record_id, packet_id=packet_id, outcome=outcome.value)  # type: ignore[attr-defined]
-        return True
+            cur = fastpath.cursor(conn)
+            found = {r[0]: r for r in fastpath.outbox_states(cur, list(items))}
+            updates = []
+            for packet_id, (outcome, reason, raw) in items.items():
+                if packet_id not in found:
+                    result.unknown.append(packet_id)
+                    continue
+                _, record_id, status = found[packet_id]
+                current = RecordStatus(status)
+                if current in (S.ACKNOWLEDGED, S.PURGED):
+                    result.already.append(packet_id)
+                    continue
+                if S.ACKNOWLEDGED not in TRANSITIONS[current]:
+                    raise InvalidTransition(record_id, current.value, S.ACKNOWLEDGED.value)
+                updates.append((packet_id, record_id, outcome, reason, raw))
+            if not updates:
+                return result
+            fastpath.acknowledge(cur, [
+                (packet_id, record_id, outcome.value, reason, raw)
+                for packet_id, record_id, outcome, reason, raw in updates
+            ], stamp, S.ACKNOWLEDGED.value)
+            for packet_id, record_id, outcome, _, _ in updates:
+                ctx.audit(conn, "receipt", record_id, packet_id=packet_id, outcome=outcome.value)
+                result.applied.append(packet_id)
+                result.outcomes[outcome.value] = result.outcomes.get(outcome.value, 0) + 1
+        return result
 
     def _purge(self, older_than: timedelta, record_ids: Sequence[str] | None) -> int:
         ctx = self._ctx

@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from station.domain import Permission, RecordStatus
+from station.domain import Enrollment, Permission, RecordStatus
 from station.services.errors import (
-    NotFound,
     NotPermitted,
     NotSignedIn,
     ServiceError,
@@ -59,6 +58,9 @@ EXPORT_PACKETS_PER_FILE = 500  # about 80 MB of real records per batch file
 STATE_FILE = "sync-state.json"
 S = RecordStatus
 UNDELIVERED = (S.SEALED, S.SYNCED, S.EXPORTED)
+SEAL_CHUNK = 50  # records sealed per transaction (the write lock is held that long)
+# Refusals that concern every record alike: sealing stops and says so once.
+_STOP = (NotSignedIn, StationLocked, NotPermitted, StorageFull)
 
 
 def _problem(code: str, id_: str, en: str, *, retryable: bool = False) -> SyncError:
@@ -128,9 +130,9 @@ class StoreOutbox:
     def mark_synced(self, packet_ids: list[str]) -> None:
         self._records.mark_synced(packet_ids)
 
-    def apply_receipt(self, receipt: Receipt) -> None:
-        self._records.apply_receipt(receipt.packet_id, receipt.outcome, receipt.reason or None,
-                                    receipt.raw)
+    def apply_receipts(self, receipts: list[Receipt]) -> None:
+        self._records.apply_receipts(
+            [(r.packet_id, r.outcome, r.reason or None, r.raw) for r in receipts])
 
     def record_error(self, packet_id: str, error: SyncError) -> None:
         self._records.record_delivery_error(packet_id, str(error.problem))
@@ -219,38 +221,50 @@ class SyncService:
 
     # --- sealing ------------------------------------------------------------------------------
     def seal(self, record_ids: Iterable[str] | None = None) -> SealReport:
-        """Seal APPROVED records (all of them by default). Each record is its own transaction:
-        one that cannot be sealed is reported and the others go on."""
+        """Seal APPROVED records (all of them by default), SEAL_CHUNK records per transaction
+        (`RecordService.seal_many`). When a chunk holds a record that cannot be sealed, that
+        chunk is sealed record by record instead: the bad one is reported, the others go on."""
         self.station.auth.require(Permission.SEAL)
         server_key = self.server_key()
         signer = _Signer(self.station)
         report = SealReport()
-        wake_every = self.batch_size
-        for record_id in record_ids if record_ids is not None else self._approved(report):
-            try:
-                pid = self.station.records.seal(
-                    record_id, lambda e: packet_fmt.seal(e, server_key, signer)
-                )
-                report.sealed.append(pid)
-                if self._runner is not None and len(report.sealed) % wake_every == 0:
+        size = max(1, min(SEAL_CHUNK, self.batch_size))
+
+        def build(e: Enrollment) -> tuple[str, bytes]:
+            return packet_fmt.seal(e, server_key, signer)
+
+        pages = [list(record_ids)] if record_ids is not None else self._approved(report)
+        for page in pages:
+            for i in range(0, len(page), size):
+                chunk = page[i : i + size]
+                try:
+                    report.sealed += self.station.records.seal_many(chunk, build)
+                except _STOP:
+                    raise  # nothing more can be sealed now: say so once, not per record
+                except (SyncError, ServiceError):
+                    self._seal_each(chunk, build, report)
+                if self._runner is not None:
                     self._runner.wake()  # deliver while sealing goes on
-            except (NotSignedIn, StationLocked, NotPermitted, StorageFull):
-                raise  # nothing more can be sealed now: say so once, not per record
-            except SyncError as exc:
-                report.failed[record_id] = str(exc.problem)
-            except ServiceError as exc:  # this record only (wrong status, damaged, gone)
-                report.failed[record_id] = str(exc.problem)
-        if report.sealed and self._runner is not None:
-            self._runner.wake()
         return report
 
-    def _approved(self, report: SealReport) -> Iterable[str]:
+    def _seal_each(self, record_ids: list[str], build: Callable[[Enrollment], tuple[str, bytes]],
+                   report: SealReport) -> None:
+        for record_id in record_ids:
+            try:
+                report.sealed.append(self.station.records.seal(record_id, build))
+            except _STOP:
+                raise
+            except (SyncError, ServiceError) as exc:  # this record only (wrong status, damaged..)
+                report.failed[record_id] = str(exc.problem)
+
+    def _approved(self, report: SealReport) -> Iterable[list[str]]:
+        """Pages of APPROVED record ids; each page is listed after the previous one is done."""
         while True:
             listed = self.station.records.list(status=S.APPROVED, limit=500 + len(report.failed))
             page = [r.record_id for r in listed if r.record_id not in report.failed]
             if not page:
                 return
-            yield from page
+            yield page
 
     # --- upload -------------------------------------------------------------------------------
     def uploader(self, client: ReceiverClient | None = None) -> Uploader:
@@ -354,21 +368,17 @@ class SyncService:
         verified = [receipt_fmt.verify(raw, key) for raw in receipt_fmt.read_file(data)]
         own = self.station.identity.station_id
         result = ReceiptImport()
+        mine = []
         for rec in verified:
             if rec.station_id != own:
                 result.unknown.append(rec.packet_id)
-                continue
-            try:
-                applied = self.station.records.apply_receipt(
-                    rec.packet_id, rec.outcome, rec.reason or None, rec.raw)
-            except NotFound:
-                result.unknown.append(rec.packet_id)
-                continue
-            if applied:
-                result.applied += 1
-                result.outcomes[rec.outcome.value] = result.outcomes.get(rec.outcome.value, 0) + 1
             else:
-                result.already += 1
+                mine.append((rec.packet_id, rec.outcome, rec.reason or None, rec.raw))
+        done = self.station.records.apply_receipts_report(mine)
+        result.unknown += done.unknown
+        result.applied = len(done.applied)
+        result.already = len(done.already)
+        result.outcomes = dict(done.outcomes)
         return result
 
     # --- status -------------------------------------------------------------------------------
