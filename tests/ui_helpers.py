@@ -25,12 +25,17 @@ def credential(credentials: list[DemoCredential], role: str) -> DemoCredential:
     return next(c for c in credentials if c.role == role)
 
 
+def open_demo(data_dir: Path, **settings: object) -> tuple[Station, list[DemoCredential]]:
+    """Provision (fast test KDF) and open a demo station; the caller closes it."""
+    config = load_settings(data_dir=data_dir, **settings)
+    credentials = provision_demo(config, kdf=FAST_KDF_FOR_TESTS)
+    return open_station(config), credentials
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[Station, list[DemoCredential]]]:
     """A provisioned demo station and its credentials (operator first)."""
-    settings = load_settings(data_dir=tmp_path / "station")
-    credentials = provision_demo(settings, kdf=FAST_KDF_FOR_TESTS)
-    station = open_station(settings)
+    station, credentials = open_demo(tmp_path / "station")
     try:
         yield station, credentials
     finally:
@@ -45,7 +50,8 @@ def make_window(qapp: QApplication, qtbot) -> Iterator[Callable[..., MainWindow]
     def make(station: Station, demo_credentials: list[DemoCredential] | None = None) -> MainWindow:
         setup(qapp, station.settings.locale)
         window = MainWindow(station, demo_credentials=demo_credentials)
-        qtbot.addWidget(window)
+        # Not qtbot.addWidget: pytest-qt would close it before our teardown, and a filled form
+        # answers a close with a modal "discard?" question.
         window.show()
         window.activateWindow()
         # Focus assertions need the active window (waitActive can return before it is).
@@ -55,7 +61,9 @@ def make_window(qapp: QApplication, qtbot) -> Iterator[Callable[..., MainWindow]
 
     yield make
     for window in windows:
+        window.enrollment.clear()  # a filled form would ask "discard?" on close
         window.close()  # waits for the worker, signs out
+        window.deleteLater()
     setup(qapp, "id")
 
 

@@ -664,6 +664,8 @@ class EnrollmentPage(QWidget):
         for p in problems:
             if p not in unique:
                 unique.append(p)
+        if DATE_INVALID in unique:  # a malformed date is not also a missing one
+            unique = [p for p in unique if p.code != "FIELD_MISSING_DATE_OF_BIRTH"]
         self.show_problems(unique)
         if unique:
             self.applicant = None
@@ -685,11 +687,17 @@ class EnrollmentPage(QWidget):
         per_field: dict[str, list[str]] = {key: [] for key in self._fields}
         for p in problems:
             key = self._field_of(p)
-            if key in per_field and key != "nik":  # the NIK box already lists its problems
+            # The live NIK box lists the NIK's rule problems; a short NIK is named here.
+            if key in per_field and (not p.code.startswith("NIK_") or p.code == "NIK_FORMAT"):
                 per_field[key].append(localized(p, self.locale))
         for key, field in self._fields.items():
             if key == "nik":
-                continue  # the NIK's state follows its live verdict box
+                # The NIK's border follows its live verdict box; only "wajib diisi" goes here.
+                field.error.setText("\n".join(per_field[key]))
+                field.error.setVisible(bool(per_field[key]))
+                if per_field[key]:
+                    set_state(field.widget, "error")
+                continue
             field.show_problems(per_field[key])
         if not problems:
             return

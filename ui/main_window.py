@@ -359,7 +359,20 @@ class MainWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        """Finish the running station call, then sign out so the keys leave memory."""
+        """Ask before unsaved entries go; finish the running station call; sign out."""
+        unsaved = self.state is not State.SIGNED_OUT and not self.enrollment.is_blank()
+        if unsaved and self.isVisible():
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(self.tr("Tutup Rekam"))
+            box.setText(self.tr("Tutup Rekam? Isian formulir yang belum disimpan akan dibuang."))
+            yes = box.addButton(self.tr("Tutup dan buang isian"),
+                                QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton(self.tr("Batal"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not yes:
+                event.ignore()
+                return
         self.idle.stop()
         self.tasks.wait()
         if self.state is not State.SIGNED_OUT:

@@ -372,6 +372,18 @@ Ctrl+L lock the station</translation>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
+    <message>
+        <source>Tutup Rekam</source>
+        <translation>Close Rekam</translation>
+    </message>
+    <message>
+        <source>Tutup Rekam? Isian formulir yang belum disimpan akan dibuang.</source>
+        <translation>Close Rekam? Form entries that have not been saved will be discarded.</translation>
+    </message>
+    <message>
+        <source>Tutup dan buang isian</source>
+        <translation>Close and discard</translation>
+    </message>
 </context>
 <context>
     <name>RegionPicker</name>
