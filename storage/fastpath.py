@@ -160,3 +160,33 @@ def acknowledge(cur: sqlite3.Cursor, rows: Sequence[tuple[str, str, str, str | N
         "WHERE record_id = ?",
         [(status, outcome, reason, stamp, record_id) for _, record_id, outcome, reason, _ in rows],
     )
+
+
+def pending_packets(cur: sqlite3.Cursor, statuses: Sequence[str], limit: int,
+                    exclude: frozenset[str]) -> list[tuple]:
+    """(packet id, record id, status, packet, attempts, last error) of up to `limit` packets whose
+    record is in one of `statuses`, in sealing order (the outbox rowid), skipping `exclude`.
+
+    Two steps, so that only the packets returned are read: the ordering key and the id come
+    from the records' status index and the start of each outbox row, never from past the
+    packet (reading a column stored after a large blob walks its whole overflow chain)."""
+    if limit <= 0 or not statuses:
+        return []
+    marks = ", ".join("?" * len(statuses))
+    keys = cur.execute(
+        "SELECT o.rowid, o.packet_id FROM records r "  # noqa: S608 - placeholders only
+        f"JOIN outbox o ON o.record_id = r.record_id WHERE r.status IN ({marks})",
+        tuple(statuses),
+    ).fetchall()
+    keys.sort()
+    chosen = [rowid for rowid, packet_id in keys if packet_id not in exclude][:limit]
+    if not chosen:
+        return []
+    rows = cur.execute(
+        "SELECT o.rowid, o.packet_id, o.record_id, r.status, o.packet, o.attempts, "  # noqa: S608
+        "o.last_error FROM outbox o JOIN records r ON r.record_id = o.record_id "
+        f"WHERE o.rowid IN ({', '.join('?' * len(chosen))}) AND o.packet IS NOT NULL",
+        tuple(chosen),
+    ).fetchall()
+    rows.sort()
+    return [tuple(r[1:]) for r in rows]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -533,23 +533,15 @@ class RecordService:
 
     def outbox_pending(self, limit: int = 100,
                        statuses: Iterable[RecordStatus] = (S.SEALED, S.EXPORTED),
+                       exclude: Collection[str] = (),
                        ) -> list[OutboxItem]:
-        """Packets not yet uploaded (SEALED, or EXPORTED to media only), oldest first."""
-        q = (
-            select(outbox.c.packet_id, outbox.c.record_id, records.c.status, outbox.c.packet,
-                   outbox.c.attempts, outbox.c.last_error)
-            .join(records, records.c.record_id == outbox.c.record_id)
-            .where(records.c.status.in_([RecordStatus(s).value for s in statuses]))
-            .where(outbox.c.packet.is_not(None))
-            .order_by(outbox.c.sealed_at, outbox.c.packet_id)
-            .limit(limit)
-        )
-        with self._ctx.engine.connect() as conn:
-            return [
-                OutboxItem(r.packet_id, r.record_id, RecordStatus(r.status), r.packet, r.attempts,
-                           r.last_error)
-                for r in conn.execute(q).all()
-            ]
+        """Packets not yet uploaded (SEALED, or EXPORTED to media only), oldest sealed first,
+        leaving out the packet ids in `exclude` (e.g. those on the wire right now)."""
+        wanted = [RecordStatus(s).value for s in statuses]
+        with self._ctx.engine.connect() as conn, conn.begin():  # one snapshot for both reads
+            rows = fastpath.pending_packets(fastpath.cursor(conn), wanted, limit,
+                                            frozenset(exclude))
+        return [OutboxItem(r[0], r[1], RecordStatus(r[2]), r[3], r[4], r[5]) for r in rows]
 
     def _outbox_rows(self, conn: Connection, packet_ids: Iterable[str]) -> list[object]:
         ids = list(dict.fromkeys(packet_ids))

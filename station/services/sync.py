@@ -120,12 +120,8 @@ class StoreOutbox:
         self._records = station.records
 
     def pending(self, limit: int, exclude: frozenset[str]) -> list[OutgoingPacket]:
-        items = self._records.outbox_pending(limit + len(exclude), statuses=UNDELIVERED)
-        return [
-            OutgoingPacket(i.packet_id, i.bytes, RecordStatus(i.status).value)
-            for i in items
-            if i.packet_id not in exclude
-        ][:limit]
+        items = self._records.outbox_pending(limit, statuses=UNDELIVERED, exclude=exclude)
+        return [OutgoingPacket(i.packet_id, i.bytes, RecordStatus(i.status).value) for i in items]
 
     def mark_synced(self, packet_ids: list[str]) -> None:
         self._records.mark_synced(packet_ids)
@@ -335,9 +331,8 @@ class SyncService:
         result, done = ExportResult(), set()
         signer = _Signer(self.station)
         while True:
-            items = [i for i in self.station.records.outbox_pending(per_file + len(done),
-                                                                    statuses=statuses)
-                     if i.packet_id not in done][:per_file]
+            items = self.station.records.outbox_pending(per_file, statuses=statuses,
+                                                        exclude=done)
             if not items:
                 return result
             try:

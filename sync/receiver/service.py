@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from station.domain import Problem, ServerOutcome
+from station.domain import Problem, ServerOutcome, regions
 from sync import batch as batch_fmt
 from sync import packet as packet_fmt
 from sync import receipt as receipt_fmt
@@ -54,6 +54,28 @@ class ImportResult:
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """A packet's payload as checked in memory: the NIK's keyed index, or the refusal."""
+
+    nik_index: str | None
+    reason: str
+
+
+def _conflict(packet_id: str) -> Submission:
+    return Submission(
+        packet_id,
+        409,
+        problem=Problem(
+            "PACKET_CONFLICT",
+            f"Server sudah menyimpan paket lain dengan ID {packet_id}; paket ini tidak "
+            "diterima.",
+            f"The server already holds a different packet with id {packet_id}; this one was "
+            "not accepted.",
+        ),
+    )
+
+
 class ReceiverError(SyncError):
     pass
 
@@ -80,6 +102,9 @@ class Receiver:
         self.engine = make_engine(db_url)
         self._lock = threading.Lock()
         self._nik_key = hashlib.sha256(b"rekam-nik-index-v1" + keys.signing_private).digest()
+        # Load the region tables payload validation looks villages up in now, not while the
+        # first upload waits.
+        regions.exists("00.00.00.0000")
 
     @classmethod
     def open(cls, data_dir: Path, db_url: str | None = None) -> Receiver:
@@ -133,7 +158,7 @@ class Receiver:
 
     def submit_many(self, raws: list[bytes]) -> list[Submission]:
         """Process packets independently; everything accepted is committed in one transaction."""
-        checked: list[tuple[packet_fmt.Packet | None, Submission | None]] = []
+        checked: list[packet_fmt.Packet | Submission] = []
         stations: dict[str, StationPublicKey | None] = {}
         for raw in raws:
             try:
@@ -150,7 +175,7 @@ class Receiver:
                         "server admin to register the station key.",
                     )
                 pkt.verify(station)
-                checked.append((pkt, None))
+                checked.append(pkt)
             except SyncError as exc:
                 status = (
                     403
@@ -161,14 +186,16 @@ class Receiver:
                         else (422 if isinstance(exc, SignatureError) else 400)
                     )
                 )
-                checked.append((None, Submission(None, status, problem=exc.problem)))
+                checked.append(Submission(None, status, problem=exc.problem))
+        packets = [c for c in checked if isinstance(c, packet_fmt.Packet)]
+        opened = self._open_all(packets)
         for attempt in range(3):
             try:
                 with self._lock, Session(self.engine) as s, s.begin():
-                    return [
-                        sub if pkt is None else self._process(s, pkt, via="upload", batch_id=None)
-                        for pkt, sub in checked
-                    ]
+                    done = iter(
+                        self._process_many(s, packets, opened, via="upload", batch_id=None)
+                    )
+                    return [c if isinstance(c, Submission) else next(done) for c in checked]
             except IntegrityError:
                 # Another server process stored one of these ids at the same moment (several
                 # workers on PostgreSQL): roll back and redo; the ids now exist and are answered
@@ -177,27 +204,9 @@ class Receiver:
                     raise
         raise AssertionError("unreachable")
 
-    def _process(
-        self, s: Session, pkt: packet_fmt.Packet, *, via: str, batch_id: str | None
-    ) -> Submission:
-        sha = pkt.sha256
-        existing = s.get(PacketRow, pkt.packet_id)
-        if existing is not None:
-            if existing.sha256 == sha:
-                existing.duplicates += 1
-                return Submission(pkt.packet_id, 200, receipt=existing.receipt)
-            return Submission(
-                pkt.packet_id,
-                409,
-                problem=Problem(
-                    "PACKET_CONFLICT",
-                    f"Server sudah menyimpan paket lain dengan ID {pkt.packet_id}; paket ini "
-                    "tidak diterima.",
-                    f"The server already holds a different packet with id {pkt.packet_id}; "
-                    "this one was not accepted.",
-                ),
-            )
-        outcome, reason, nik_index = ServerOutcome.ACCEPTED, "", None
+    def _open(self, pkt: packet_fmt.Packet) -> _Opened:
+        """Decrypt and check the payload in memory: the NIK's keyed index, or why it is refused.
+        (Needs no database: done before the write transaction.)"""
         try:
             enrollment = pkt.open(self.keys)
             if (
@@ -215,57 +224,123 @@ class Receiver:
                     "Paket tanpa data pemohon.",
                     "The packet has no applicant.",
                 )
-            nik_index = hmac.new(
-                self._nik_key, enrollment.applicant.nik.encode(), "sha256"
-            ).hexdigest()
-            first = s.scalar(
-                select(PacketRow.packet_id)
+        except SyncError as exc:
+            return _Opened(None, str(exc.problem))
+        nik = hmac.new(self._nik_key, enrollment.applicant.nik.encode(), "sha256").hexdigest()
+        return _Opened(nik, "")
+
+    def _open_all(self, packets: list[packet_fmt.Packet]) -> dict[str, _Opened]:
+        """Open each packet id once (an id repeated in one upload is opened for its first
+        occurrence: the others are answered idempotently or as a conflict)."""
+        out: dict[str, _Opened] = {}
+        for pkt in packets:
+            if pkt.packet_id not in out:
+                out[pkt.packet_id] = self._open(pkt)
+        return out
+
+    def _process_many(
+        self,
+        s: Session,
+        packets: list[packet_fmt.Packet],
+        opened: dict[str, _Opened] | None,
+        *,
+        via: str,
+        batch_id: str | None,
+    ) -> list[Submission]:
+        """Store new packets with their signed receipts; answer known ones idempotently (same
+        bytes: the stored receipt) or as a conflict (other bytes under the same id). In order:
+        a NIK accepted earlier in the list makes a later packet of it a DUPLICATE."""
+        ids = list(dict.fromkeys(p.packet_id for p in packets))
+        known: dict[str, tuple[str, bytes]] = {}
+        for i in range(0, len(ids), 500):
+            for pid, sha, receipt in s.execute(
+                select(PacketRow.packet_id, PacketRow.sha256, PacketRow.receipt).where(
+                    PacketRow.packet_id.in_(ids[i : i + 500])
+                )
+            ):
+                known[pid] = (sha, receipt)
+        fresh = [p for p in packets if p.packet_id not in known]
+        if opened is None or any(p.packet_id not in opened for p in fresh):
+            opened = {**(opened or {}), **self._open_all(fresh)}
+        niks = list({o.nik_index for p in fresh if (o := opened[p.packet_id]).nik_index})
+        accepted: dict[str, str] = {}  # NIK index -> first packet that was accepted with it
+        for i in range(0, len(niks), 500):
+            for nik, pid in s.execute(
+                select(PacketRow.nik_index, func.min(PacketRow.packet_id))
                 .where(
-                    PacketRow.nik_index == nik_index,
+                    PacketRow.nik_index.in_(niks[i : i + 500]),
                     PacketRow.outcome == ServerOutcome.ACCEPTED.value,
                 )
-                .limit(1)
-            )
-            if first is not None:
+                .group_by(PacketRow.nik_index)
+            ):
+                accepted[nik] = pid
+        answers: list[Submission] = []
+        rows: list[dict] = []
+        seen_again: dict[str, int] = {}
+        now = datetime.now(UTC)
+        for pkt in packets:
+            sha = pkt.sha256
+            if pkt.packet_id in known:
+                stored_sha, stored_receipt = known[pkt.packet_id]
+                if stored_sha == sha:
+                    seen_again[pkt.packet_id] = seen_again.get(pkt.packet_id, 0) + 1
+                    answers.append(Submission(pkt.packet_id, 200, receipt=stored_receipt))
+                else:
+                    answers.append(_conflict(pkt.packet_id))
+                continue
+            o = opened[pkt.packet_id]
+            outcome, reason = ServerOutcome.ACCEPTED, o.reason
+            if o.nik_index is None:
+                outcome = ServerOutcome.REJECTED
+            elif o.nik_index in accepted:
+                first = accepted[o.nik_index]
                 outcome = ServerOutcome.DUPLICATE
                 reason = (
                     f"NIK sudah diterima dalam paket {first} / "
                     f"NIK already accepted in packet {first}"
                 )
-        except SyncError as exc:
-            outcome, reason = ServerOutcome.REJECTED, str(exc.problem)
-        now = datetime.now(UTC)
-        receipt = receipt_fmt.issue(
-            self.keys,
-            packet_id=pkt.packet_id,
-            station_id=pkt.station_id,
-            record_id=pkt.header.record_id,
-            packet_sha256=sha,
-            packet_size=len(pkt.raw),
-            outcome=outcome,
-            reason=reason,
-            server_time=now,
-        )
-        s.add(
-            PacketRow(
+            else:
+                accepted[o.nik_index] = pkt.packet_id
+            receipt = receipt_fmt.issue(
+                self.keys,
                 packet_id=pkt.packet_id,
                 station_id=pkt.station_id,
                 record_id=pkt.header.record_id,
-                sha256=sha,
-                size=len(pkt.raw),
-                data=pkt.raw,
-                outcome=outcome.value,
+                packet_sha256=sha,
+                packet_size=len(pkt.raw),
+                outcome=outcome,
                 reason=reason,
-                nik_index=nik_index if outcome is ServerOutcome.ACCEPTED else None,
-                receipt=receipt,
-                received_at=now,
-                via=via,
-                batch_id=batch_id,
-                duplicates=0,
+                server_time=now,
             )
-        )
-        s.flush()
-        return Submission(pkt.packet_id, 200, receipt=receipt, new=True)
+            rows.append(
+                {
+                    "packet_id": pkt.packet_id,
+                    "station_id": pkt.station_id,
+                    "record_id": pkt.header.record_id,
+                    "sha256": sha,
+                    "size": len(pkt.raw),
+                    "data": pkt.raw,
+                    "outcome": outcome.value,
+                    "reason": reason,
+                    "nik_index": o.nik_index if outcome is ServerOutcome.ACCEPTED else None,
+                    "receipt": receipt,
+                    "received_at": now,
+                    "via": via,
+                    "batch_id": batch_id,
+                    "duplicates": 0,
+                }
+            )
+            known[pkt.packet_id] = (sha, receipt)  # a repeat later in this list is idempotent
+            answers.append(Submission(pkt.packet_id, 200, receipt=receipt, new=True))
+        if rows:
+            s.execute(insert(PacketRow), rows)
+        for pid, n in seen_again.items():  # identical re-deliveries (also within this list)
+            s.execute(
+                update(PacketRow)
+                .where(PacketRow.packet_id == pid)
+                .values(duplicates=PacketRow.duplicates + n)
+            )
+        return answers
 
     def receipts(self, packet_ids: list[str]) -> dict[str, bytes]:
         with Session(self.engine) as s:
@@ -303,8 +378,10 @@ class Receiver:
                             True,
                         )
                     receipts, outcomes, new = [], {}, 0
-                    for pkt in verified.packets:
-                        sub = self._process(s, pkt, via="import", batch_id=verified.batch_id)
+                    subs = self._process_many(
+                        s, verified.packets, None, via="import", batch_id=verified.batch_id
+                    )
+                    for sub in subs:
                         if sub.receipt is None:
                             assert sub.problem is not None
                             raise BatchRejected(
