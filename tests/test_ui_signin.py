@@ -257,3 +257,19 @@ def test_an_unexpected_station_error_is_named_not_a_traceback(tmp_path, make_win
     assert text.startswith("Kesalahan tak terduga: OSError.")
     assert "Traceback" not in text
     assert window.current_page_name() == "signin"
+
+
+def test_the_provisioned_region_wins_over_the_settings_default(tmp_path, make_window):
+    from tests.ui_helpers import open_demo
+
+    station, _ = open_demo(tmp_path / "sby", region_code="35.78")  # demo provisions 35.05
+    try:
+        window = make_window(station)
+        assert station.settings.region_code == "35.78"
+        assert window.signin_page.station_line.text() == (
+            "Stasiun DEMO-BLITAR-01 · Kabupaten Blitar, Jawa Timur"
+        )
+        assert window.enrollment.regions.regency.currentText() == "Kabupaten Blitar"
+        window.close()
+    finally:
+        station.close()

@@ -85,6 +85,7 @@ class _HungStation:
         self.settings = load_settings(data_dir=tmp_path / "hung")
         self.auth = _Hung(threading.Event())
         self.station_id = "HUNG-01"
+        self.region_code = "35.05"
 
 
 def test_the_watchdog_ends_a_smoke_test_that_never_signs_in(

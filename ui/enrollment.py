@@ -168,6 +168,7 @@ class EnrollmentPage(QWidget):
         outer.addWidget(self._steps())
 
         scroll = QScrollArea()
+        self._scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
@@ -680,6 +681,7 @@ class EnrollmentPage(QWidget):
         set_role(self.result, "ok")
         self.result.setText("\n".join(lines))
         self.result.show()
+        self._scroll.ensureWidgetVisible(self.result)
         self.demographics_checked.emit(applicant)
         return applicant
 

@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self.station = station
         self.settings = station.settings
         self.locale = language_of(self.settings.locale)
+        # The regency the station was provisioned for (settings only say what to provision).
+        self.region_code = station.region_code
         self.session: SessionLike | None = None
         self.state = State.SIGNED_OUT
         self.tasks = TaskRunner(self)
@@ -115,7 +117,7 @@ class MainWindow(QMainWindow):
 
         self.pages = QStackedWidget(objectName="pages")
         self.enrollment = EnrollmentPage(
-            station_region_code=self.settings.region_code, locale=self.locale
+            station_region_code=self.region_code, locale=self.locale
         )
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)
@@ -176,9 +178,9 @@ class MainWindow(QMainWindow):
             self.signin_page.show_problem(exc.problem.message(self.locale))
             station_id = "?"
         try:
-            place = ", ".join(r.name for r in reversed(regions.lineage(self.settings.region_code)))
+            place = ", ".join(r.name for r in reversed(regions.lineage(self.region_code)))
         except regions.UnknownRegion:
-            place = self.settings.region_code
+            place = self.region_code
         return self.tr("Stasiun %1 · %2").replace("%1", station_id).replace("%2", place)
 
     # --- navigation ----------------------------------------------------------------------------

@@ -34,3 +34,6 @@ class StationLike(Protocol):
 
     @property
     def station_id(self) -> str: ...
+
+    @property
+    def region_code(self) -> str: ...  # the provisioned regency, e.g. "35.05"
