@@ -118,3 +118,4 @@ def test_ctrl_l_locks_at_once_and_sign_out_from_the_lock_page_asks_first(
     assert window.current_page_name() == "signin"
     assert station.auth.current is None
     assert window.enrollment.is_blank()  # nothing of the previous applicant is left
+

@@ -132,6 +132,7 @@ class EnrollmentPage(QWidget):
     """Demographics form with live NIK validation, cascading regions and the summary."""
 
     demographics_checked = Signal(object)  # the valid Applicant
+    nik_ready = Signal(str)  # a valid NIK is on screen: the window looks for earlier records
 
     def __init__(
         self,
@@ -147,6 +148,7 @@ class EnrollmentPage(QWidget):
         self.locale = locale
         self._today = today
         self._autofilled: set[str] = set()
+        self._duplicate: Problem | None = None  # an earlier record of the NIK on screen
         self._fields: dict[str, _Field] = {}
         self.applicant: Applicant | None = None
 
@@ -213,6 +215,13 @@ class EnrollmentPage(QWidget):
         self.domicile.setProperty("role", "warn")
         self.domicile.hide()
         self._grid.addWidget(self.domicile, self._row, 0, 1, 2)
+        self._row += 1
+        self.duplicate = QLabel(objectName="duplicate")
+        self.duplicate.setWordWrap(True)
+        self.duplicate.setTextFormat(Qt.TextFormat.PlainText)
+        self.duplicate.setProperty("role", "error")
+        self.duplicate.hide()
+        self._grid.addWidget(self.duplicate, self._row, 0, 1, 2)
         self._row += 1
 
         self.full_name = UpperLineEdit(objectName="full_name")
@@ -485,6 +494,9 @@ class EnrollmentPage(QWidget):
         text = self.nik.text()
         field = self._fields["nik"]
         self.domicile.hide()
+        if self._duplicate is not None or self.duplicate.isVisible():
+            self._duplicate = None
+            self.duplicate.hide()
         if len(text) < 16:
             set_role(self.nik_verdict, "neutral")
             if text:
@@ -528,6 +540,7 @@ class EnrollmentPage(QWidget):
             field.show_problems([])
             set_state(self.nik, "ok")
             self._show_domicile(text)
+            self.nik_ready.emit(text)
         else:
             set_role(self.nik_verdict, "error")
             problems = [localized(p, self.locale) for p in verdict.problems]
@@ -536,6 +549,21 @@ class EnrollmentPage(QWidget):
             )
             field.show_problems([])
             set_state(self.nik, "error")
+
+    def show_earlier_records(self, nik: str, problem: Problem | None) -> None:
+        """The station's answer for `nik`: a problem when it was recorded here already.
+
+        Answers for a NIK that is no longer on screen are ignored.
+        """
+        if nik != self.nik.text():
+            return
+        self._duplicate = problem
+        if problem is None:
+            self.duplicate.hide()
+            return
+        self.duplicate.setText(localized(problem, self.locale))
+        self.duplicate.show()
+        set_state(self.nik, "error")
 
     def _autofill(self, birth_date: date, sex: Sex) -> None:
         """Fill birth date and sex from a valid NIK when the operator has not entered them."""
@@ -654,6 +682,8 @@ class EnrollmentPage(QWidget):
                 today=self._today()).problems)
         if data.get("kk_number"):
             problems.extend(validate_kk(str(data["kk_number"])))
+        if self._duplicate is not None:
+            problems.append(self._duplicate)
         applicant: Applicant | None = None
         try:
             applicant = parse_applicant(data)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -28,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.domain import regions
-from station.services.errors import AccountLocked, ServiceError
+from station.domain import Problem, RecordStatus, regions
+from station.services.errors import AccountLocked, DuplicateNik, ServiceError
 from ui.enrollment import EnrollmentPage
 from ui.i18n import language_of
 from ui.idle import IdleWatcher
@@ -38,6 +39,17 @@ from ui.signin import LockPage, SignInPage
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+
+
+# Records that block recording the NIK again: the same rule as the store's BLOCKING_STATUSES
+# (station.services.records imports storage, which the UI may not import).
+_NOT_BLOCKING = frozenset({RecordStatus.REJECTED, RecordStatus.PURGED})
+
+
+def earlier_record_problem(found: Sequence[Any]) -> Problem | None:
+    """The store's duplicate message for earlier records of a NIK (RecordSummary list)."""
+    blocking = [r for r in found if r.status not in _NOT_BLOCKING]
+    return DuplicateNik(blocking).problem if blocking else None
 
 
 class State(StrEnum):
@@ -119,6 +131,7 @@ class MainWindow(QMainWindow):
         self.enrollment = EnrollmentPage(
             station_region_code=self.region_code, locale=self.locale
         )
+        self.enrollment.nik_ready.connect(self._look_up_nik)
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)
         self.nav_buttons: dict[str, QPushButton] = {}
@@ -202,6 +215,27 @@ class MainWindow(QMainWindow):
             return "lock"
         current = self.pages.currentIndex()
         return next(n for n, i in self._page_index.items() if i == current)
+
+    # --- duplicate NIK ---------------------------------------------------------------------------
+
+    def _look_up_nik(self, nik: str) -> None:
+        """Ask the store (blind index, on the worker) whether this NIK was recorded here."""
+        if self.state is not State.SIGNED_IN:
+            return
+        records = self.station.records
+        self.tasks.submit(
+            lambda: records.find_by_nik(nik),
+            lambda found: self.enrollment.show_earlier_records(nik, earlier_record_problem(found)),
+            self._look_up_failed,
+        )
+
+    def _look_up_failed(self, exc: BaseException) -> None:
+        # The check is a help, not a gate (saving checks again): say it could not be done.
+        text, _severity = self.describe(exc)
+        log.warning("duplicate NIK look-up failed: %s", type(exc).__name__)
+        self.statusBar().showMessage(
+            self.tr("Pemeriksaan NIK ganda tidak dapat dilakukan: %1").replace("%1", text), 15_000
+        )
 
     # --- sign in / out -------------------------------------------------------------------------
 

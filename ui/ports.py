@@ -28,9 +28,14 @@ class AuthLike(Protocol):
     def unlock(self, password: str) -> SessionLike: ...
 
 
+class RecordsLike(Protocol):
+    def find_by_nik(self, nik: str) -> list[object]: ...  # list[RecordSummary]
+
+
 class StationLike(Protocol):
     settings: Settings
     auth: AuthLike
+    records: RecordsLike
 
     @property
     def station_id(self) -> str: ...

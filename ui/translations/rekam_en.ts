@@ -341,6 +341,10 @@ Ctrl+L lock the station</translation>
         <translation>Station %1 · %2</translation>
     </message>
     <message>
+        <source>Pemeriksaan NIK ganda tidak dapat dilakukan: %1</source>
+        <translation>The duplicate NIK check could not be done: %1</translation>
+    </message>
+    <message>
         <source>Operator: %1 (%2)</source>
         <translation>Operator: %1 (%2)</translation>
     </message>
