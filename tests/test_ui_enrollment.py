@@ -246,6 +246,7 @@ def test_a_complete_form_passes_the_check_with_enter_on_the_last_field(page, qtb
     assert applicant.sex is Sex.FEMALE
     assert applicant.blood_type.value == "O"
     assert applicant.address.street == "DUSUN KRAJAN"
+    assert (page.rt.text(), page.rw.text()) == ("002", "005")  # padded when leaving the field
     assert (applicant.address.rt, applicant.address.rw) == ("002", "005")
     assert applicant.address.village_code == regions.children("35.05.08")[0].code
     assert applicant.religion.value == "ISLAM"

@@ -390,7 +390,8 @@ class EnrollmentPage(QWidget):
         box.addWidget(label)
         box.addWidget(widget)
         box.addWidget(error)
-        self._grid.addWidget(holder, self._row, column, 1, span)
+        # Top-aligned, so a field keeps its place when its neighbour shows a problem line.
+        self._grid.addWidget(holder, self._row, column, 1, span, Qt.AlignmentFlag.AlignTop)
         if column + span >= 2:
             self._row += 1
         self._fields[key] = _Field(key, label, widget, error)
@@ -414,6 +415,9 @@ class EnrollmentPage(QWidget):
         new.activated.connect(self.ask_clear)
         for w in (self.full_name, self.place_of_birth, self.street, self.rt, self.rw):
             w.textEdited.connect(lambda _t: self._form_edited())
+        for w in (self.rt, self.rw):
+            w.editingFinished.connect(lambda w=w: self._pad(w))
+        self.occupation.lineEdit().textEdited.connect(self._occupation_edited)
         for combo in (self.blood_type, self.religion, self.citizenship, *self.regions.combos):
             combo.activated.connect(lambda _i: self._form_edited())
 
@@ -452,6 +456,21 @@ class EnrollmentPage(QWidget):
         self.check()
 
     # --- live feedback -----------------------------------------------------------------------
+
+    @staticmethod
+    def _pad(field: QLineEdit) -> None:
+        """RT/RW are written with three digits on the card: 2 -> 002."""
+        text = field.text()
+        if text.isdigit() and int(text) > 0 and len(text) < 3:
+            field.setText(f"{int(text):03d}")
+
+    def _occupation_edited(self, text: str) -> None:
+        self._form_edited()
+        line = self.occupation.lineEdit()
+        if text != text.upper():
+            pos = line.cursorPosition()
+            line.setText(text.upper())
+            line.setCursorPosition(pos)
 
     def _touched(self, key: str) -> None:
         self._autofilled.discard(key)

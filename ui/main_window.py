@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         side.addStretch(1)
         keys = QLabel(self.tr("Ctrl+Enter periksa · Enter isian berikut\nCtrl+L kunci stasiun"))
         keys.setProperty("role", "sidebar-hint")
+        keys.setWordWrap(True)
         side.addWidget(keys)
         row.addWidget(sidebar)
         row.addWidget(self.pages, 1)
