@@ -105,3 +105,20 @@ def test_the_watchdog_ends_a_smoke_test_that_never_signs_in(
         station.auth.release.set()
     assert code == 1
     assert "smoke test: timed out after 1 s on page 'signin'" in capsys.readouterr().err
+
+
+class _Broken(_Hung):
+    def sign_in(self, username: str, password: str) -> object:
+        return object()  # no .operator: the window's slot raises AttributeError
+
+
+def test_an_exception_in_the_window_fails_the_smoke_test_with_its_reason(tmp_path, qapp, capsys):
+    station = _HungStation(tmp_path)
+    station.auth = _Broken(threading.Event())
+    code = ui_app.run_gui(
+        station, demo_credentials=[DemoCredential("operator", "x", "operator")], smoke_test=True
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "smoke test: unhandled AttributeError: 'object' object has no attribute 'operator'" \
+        in err

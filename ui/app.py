@@ -94,15 +94,18 @@ def _run(app: QApplication, window: MainWindow) -> int:
                    tb: TracebackType | None) -> None:
         # A bug in a slot: log it (redacted), tell the operator, keep the work on screen.
         log.error("unhandled error in the GUI", exc_info=(kind, exc, tb))
-        QMessageBox.critical(
-            window,
-            QCoreApplication.translate("App", "Kesalahan"),
+        box = QMessageBox(window)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(QCoreApplication.translate("App", "Kesalahan"))
+        box.setText(
             QCoreApplication.translate(
                 "App",
                 "Terjadi kesalahan tak terduga (%1). Isian di layar tidak hilang. "
                 "Rinciannya tercatat di log stasiun.",
-            ).replace("%1", kind.__name__),
+            ).replace("%1", kind.__name__)
         )
+        box.addButton(QCoreApplication.translate("App", "Tutup"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
 
     previous = sys.excepthook
     sys.excepthook = excepthook

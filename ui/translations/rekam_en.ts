@@ -11,6 +11,10 @@
         <source>Terjadi kesalahan tak terduga (%1). Isian di layar tidak hilang. Rinciannya tercatat di log stasiun.</source>
         <translation>An unexpected error occurred (%1). The data on screen is kept. The details are in the station log.</translation>
     </message>
+    <message>
+        <source>Tutup</source>
+        <translation>Close</translation>
+    </message>
 </context>
 <context>
     <name>EnrollmentPage</name>
