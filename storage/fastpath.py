@@ -122,10 +122,10 @@ def seal_record(cur: sqlite3.Cursor, record_id: str, packet_id: str, packet: byt
                 status: str) -> None:
     """Store the packet, delete every sealed field and the data key, set the status."""
     cur.execute(
-        "INSERT INTO outbox (packet_id, record_id, packet, sealed_at, attempts) "
-        "VALUES (?, ?, ?, ?, 0)",
-        (packet_id, record_id, packet, stamp),
+        "INSERT INTO outbox (packet_id, record_id, sealed_at, attempts) VALUES (?, ?, ?, 0)",
+        (packet_id, record_id, stamp),
     )
+    cur.execute("INSERT INTO outbox_packets (packet_id, packet) VALUES (?, ?)", (packet_id, packet))
     cur.execute("DELETE FROM record_fields WHERE record_id = ?", (record_id,))
     cur.execute(
         "UPDATE records SET status = ?, wrapped_dk = NULL, packet_id = ?, updated_at = ? "
@@ -165,11 +165,8 @@ def acknowledge(cur: sqlite3.Cursor, rows: Sequence[tuple[str, str, str, str | N
 def pending_packets(cur: sqlite3.Cursor, statuses: Sequence[str], limit: int,
                     exclude: frozenset[str]) -> list[tuple]:
     """(packet id, record id, status, packet, attempts, last error) of up to `limit` packets whose
-    record is in one of `statuses`, in sealing order (the outbox rowid), skipping `exclude`.
-
-    Two steps, so that only the packets returned are read: the ordering key and the id come
-    from the records' status index and the start of each outbox row, never from past the
-    packet (reading a column stored after a large blob walks its whole overflow chain)."""
+    record is in one of `statuses`, in sealing order (the outbox rowid), skipping `exclude` and
+    purged ones. Two steps, so that only the packets returned are read."""
     if limit <= 0 or not statuses:
         return []
     marks = ", ".join("?" * len(statuses))
@@ -183,9 +180,10 @@ def pending_packets(cur: sqlite3.Cursor, statuses: Sequence[str], limit: int,
     if not chosen:
         return []
     rows = cur.execute(
-        "SELECT o.rowid, o.packet_id, o.record_id, r.status, o.packet, o.attempts, "  # noqa: S608
+        "SELECT o.rowid, o.packet_id, o.record_id, r.status, p.packet, o.attempts, "  # noqa: S608
         "o.last_error FROM outbox o JOIN records r ON r.record_id = o.record_id "
-        f"WHERE o.rowid IN ({', '.join('?' * len(chosen))}) AND o.packet IS NOT NULL",
+        "JOIN outbox_packets p ON p.packet_id = o.packet_id "
+        f"WHERE o.rowid IN ({', '.join('?' * len(chosen))})",
         tuple(chosen),
     ).fetchall()
     rows.sort()

@@ -162,7 +162,6 @@ outbox = Table(
         nullable=False,
         unique=True,
     ),
-    Column("packet", LargeBinary),  # encrypted to the server; NULL after purge
     Column("sealed_at", UtcDateTime(), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
@@ -172,4 +171,18 @@ outbox = Table(
     Column("batch_id", String(64)),
     Column("acknowledged_at", UtcDateTime()),
     Column("receipt", LargeBinary),
+)
+
+# The packet itself, encrypted to the server: written once at sealing, deleted at purge (revision
+# 0003; apart from `outbox`, whose bookkeeping changes at every delivery step).
+outbox_packets = Table(
+    "outbox_packets",
+    metadata,
+    Column(
+        "packet_id",
+        String(64),
+        ForeignKey("outbox.packet_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("packet", LargeBinary, nullable=False),
 )

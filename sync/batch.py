@@ -227,7 +227,9 @@ def read_batch(
         def read(name: str) -> bytes:
             try:
                 return zf.read(name)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+                # NotImplementedError: a damaged local header asks for a ZIP feature (e.g. flag
+                # bit 5, patched data) that the reader does not have.
                 raise _reject(
                     "MEMBER_CORRUPT",
                     f"anggota {name!r} rusak ({exc})",

@@ -5,6 +5,7 @@ see tests.storage_helpers.make_schema_fixture)."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -115,3 +116,38 @@ def test_failed_migration_changes_nothing(tmp_path):
         assert "packet_id" not in columns
     finally:
         engine.dispose()
+
+
+def test_upgrade_moves_outbox_packets_out_of_the_outbox_row(tmp_path):
+    """0003 keeps every sealed packet (now in outbox_packets) and its outbox bookkeeping."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    packet = bytes(range(256)) * 600  # larger than a page: stored on overflow pages
+    with sqlite3.connect(data_dir / "station.sqlite") as raw:
+        raw.executescript((FIXTURE_DIR / "schema_0002.sql").read_text())
+        (record_id,) = raw.execute(
+            "SELECT record_id FROM records WHERE status = 'APPROVED' LIMIT 1").fetchone()
+        raw.execute("DELETE FROM record_fields WHERE record_id = ?", (record_id,))
+        raw.execute("UPDATE records SET status = 'SEALED', wrapped_dk = NULL, packet_id = 'pkt-1' "
+                    "WHERE record_id = ?", (record_id,))
+        raw.execute("INSERT INTO outbox (packet_id, record_id, packet, sealed_at, attempts, "
+                    "last_error) VALUES ('pkt-1', ?, ?, '2026-11-01T08:00:00.000000Z', 2, 'x')",
+                    (record_id, packet))
+    station = open_station(settings_for(data_dir))
+    try:
+        assert migrate.current_revision(station.engine) == migrate.head_revision()
+        assert _schema_diff(station.engine) == []
+        with station.engine.connect() as conn:
+            columns = {r[1] for r in conn.execute(text("PRAGMA table_info(outbox)")).all()}
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert "packet" not in columns
+        (item,) = station.outbox.outbox_pending()
+        assert (item.packet_id, item.record_id, item.bytes) == ("pkt-1", record_id, packet)
+        assert (item.attempts, item.last_error) == (2, "x")
+        assert station.outbox.apply_receipts([("pkt-1", "ACCEPTED", None, b"receipt")]) == 1
+        assert station.outbox.purge_acknowledged(timedelta(0)) == 1
+        with station.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM outbox_packets").scalar() == 0
+        assert station.audit.verify().ok
+    finally:
+        station.close()

@@ -47,7 +47,7 @@ from station.services.errors import (
     StorageFull,
 )
 from storage import fastpath, vault
-from storage.schema import outbox, record_fields, records
+from storage.schema import outbox, outbox_packets, record_fields, records
 
 log = logging.getLogger(__name__)
 S = RecordStatus
@@ -680,8 +680,8 @@ class RecordService:
             ids = [r.record_id for r in conn.execute(q).all()]
             for record_id in ids:
                 conn.execute(delete(record_fields).where(record_fields.c.record_id == record_id))
-                conn.execute(update(outbox).where(outbox.c.record_id == record_id)
-                             .values(packet=None))
+                conn.execute(delete(outbox_packets).where(outbox_packets.c.packet_id.in_(
+                    select(outbox.c.packet_id).where(outbox.c.record_id == record_id))))
                 conn.execute(update(records).where(records.c.record_id == record_id).values(
                     status=S.PURGED.value, nik_index=None, wrapped_dk=None, updated_at=now,
                 ))
