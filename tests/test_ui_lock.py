@@ -86,9 +86,9 @@ def test_idle_lock_hides_the_form_drops_the_keys_and_unlock_brings_it_back(
 def test_typing_keeps_the_station_unlocked(quick_lock, make_window, qtbot):
     station, credentials = quick_lock
     window = _signed_in(qtbot, make_window, station, credential(credentials, "operator"))
-    for digit in "35050841019900":  # a key every 0.3 s for over 4 s
+    for digit in "3505084101":  # a key every 0.25 s for 2.5 s: never a full idle second
         qtbot.keyClicks(window.enrollment.nik, digit)
-        qtbot.wait(300)
+        qtbot.wait(250)
     assert window.current_page_name() == "enrollment"
     assert not station.auth.is_locked
 
@@ -119,3 +119,16 @@ def test_ctrl_l_locks_at_once_and_sign_out_from_the_lock_page_asks_first(
     assert station.auth.current is None
     assert window.enrollment.is_blank()  # nothing of the previous applicant is left
 
+
+
+def test_locking_cancels_an_open_question_so_nobody_answers_it_for_the_operator(
+    quick_lock, make_window, qtbot
+):
+    station, credentials = quick_lock
+    window = _signed_in(qtbot, make_window, station, credential(credentials, "operator"))
+    before = _fill_some(window, qtbot)
+    # "Formulir baru" asks; nobody answers; the idle lock comes and cancels the question.
+    with qtbot.waitSignal(window.locked, timeout=5000):
+        qtbot.mouseClick(window.enrollment.clear_button, Qt.MouseButton.LeftButton)
+    assert window.current_page_name() == "lock"
+    assert window.enrollment.snapshot() == before  # cancelled, not "Kosongkan"

@@ -353,6 +353,9 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self._focus_before_lock = self.focusWidget()
         self.state = State.LOCKED
+        for box in self.findChildren(QMessageBox):  # an open question is answered "cancel"
+            if box.isVisible():
+                box.reject()
         op = self.session.operator
         self.lock_page.reset()
         self.lock_page.set_operator(op.display_name, op.username, datetime.now().strftime("%H:%M"))
