@@ -68,7 +68,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_smoke_test(args: argparse.Namespace) -> int:
     """GUI offscreen, demo station in a temporary data dir, sign in, open enrollment, exit."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the smoke test is headless by definition
     from station.app import open_station, provision_demo
     from ui.app import run_gui as ui_run
 
