@@ -21,6 +21,7 @@ from sqlalchemy import Engine, insert, select
 
 from station.config import Settings
 from station.domain import OperatorInfo, Role, regions
+from station.domain.identifiers import station_id_problem
 from station.services.audit import AuditService
 from station.services.auth import AuthService
 from station.services.context import StationContext
@@ -121,9 +122,9 @@ class Station:
         if self.is_provisioned():
             raise AlreadyProvisioned(self.station_id)
         station_id = station_id.strip()
-        if not station_id or len(station_id) > 64 or not station_id.isprintable():
-            raise InvalidInput("STATION_ID_INVALID", "ID stasiun 1-64 karakter.",
-                               "A station id has 1-64 printable characters.")
+        problem = station_id_problem(station_id)  # the id every packet of this station carries
+        if problem is not None:
+            raise InvalidInput(problem.code, problem.message_id, problem.message_en)
         try:
             region = regions.normalize_code(region_code)
             regions.get(region)

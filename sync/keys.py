@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cached_property
@@ -23,10 +22,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 
+from station.domain.identifiers import station_id_problem
 from sync import canonical
 from sync.errors import FormatError, SignatureError
-
-STATION_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class KemId(IntEnum):
@@ -349,10 +347,8 @@ class StationPublicKey:
 
 
 def check_station_id(station_id: str) -> str:
-    if not isinstance(station_id, str) or not STATION_ID_RE.fullmatch(station_id):
-        raise FormatError(
-            "STATION_ID_INVALID",
-            f"ID stasiun {station_id!r} tidak sah (1-64 huruf/angka/._-)",
-            f"station id {station_id!r} is invalid (1-64 letters, digits, . _ -)",
-        )
+    """The station id rule of the domain (station.domain.identifiers), as a FormatError."""
+    problem = station_id_problem(station_id)
+    if problem is not None:
+        raise FormatError(problem.code, problem.message_id, problem.message_en)
     return station_id

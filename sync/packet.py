@@ -26,7 +26,6 @@ The packet id is the idempotency key of delivery.
 from __future__ import annotations
 
 import hashlib
-import re
 import struct
 import uuid
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from typing import Protocol
 from cryptography.exceptions import InvalidTag
 
 from station.domain import Enrollment
+from station.domain.identifiers import ID_BYTES_RE
 from sync import payload as payload_codec
 from sync.errors import FormatError, SignatureError
 from sync.keys import AeadId, KdfId, KemId, ServerKeyPair, ServerPublicKey, suite_for
@@ -46,7 +46,7 @@ INFO_PREFIX = b"rekam-packet-v1"
 SIGNATURE_LEN = 64
 MAX_PACKET_BYTES = 32 * 1024 * 1024
 _FIXED = struct.Struct(">4sBHHHHq16s16s")  # 53 bytes
-_ID_RE = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_ID_RE = ID_BYTES_RE  # station and record ids: station.domain.identifiers
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 

@@ -614,16 +614,19 @@ class RecordService:
         closed). All or nothing: an unknown packet id (NotFound, naming every one) or a record
         that cannot be acknowledged changes nothing. Receipts already applied, or repeated in
         the list, are skipped. Returns how many records were closed."""
-        result = self.apply_receipts_report(receipts)
-        if result.unknown:
-            raise NotFound(f"paket / packet {', '.join(result.unknown)}")
-        return len(result.applied)
+        return len(self._apply_receipts(receipts, strict=True).applied)
 
     def apply_receipts_report(
         self, receipts: Iterable[tuple[str, ServerOutcome | str, str | None, bytes]]
     ) -> ReceiptsApplied:
         """Like `apply_receipts`, but receipts of packets this station does not hold are
         reported in `unknown` (and skipped) instead of refusing the whole list."""
+        return self._apply_receipts(receipts, strict=False)
+
+    def _apply_receipts(
+        self, receipts: Iterable[tuple[str, ServerOutcome | str, str | None, bytes]],
+        strict: bool,
+    ) -> ReceiptsApplied:
         ctx = self._ctx
         items: dict[str, tuple[ServerOutcome, str | None, bytes]] = {}
         result = ReceiptsApplied()
@@ -652,6 +655,8 @@ class RecordService:
                 if S.ACKNOWLEDGED not in TRANSITIONS[current]:
                     raise InvalidTransition(record_id, current.value, S.ACKNOWLEDGED.value)
                 updates.append((packet_id, record_id, outcome, reason, raw))
+            if strict and result.unknown:  # before anything is written
+                raise NotFound(f"paket / packet {', '.join(result.unknown)}")
             if not updates:
                 return result
             fastpath.acknowledge(cur, [
