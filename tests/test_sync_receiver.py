@@ -218,3 +218,39 @@ def test_receiver_on_postgresql(tmp_path: Path) -> None:
         receiver.close()
     finally:
         pg.stop()
+
+
+def test_one_upload_is_checked_packet_by_packet_in_order(setup) -> None:  # noqa: ANN001
+    """Within one upload batch: a repeated packet gets the same receipt (counted as a
+    re-delivery), another packet under the same id is a conflict, a second packet of an NIK is a
+    DUPLICATE of the first, a damaged one is refused alone; the good ones are stored once."""
+    keys, receiver, signer, server = setup
+    pid_a, a = packet.seal(make_enrollment(21), keys.public(), signer)
+    _, twin = packet.seal(
+        make_enrollment(21).model_copy(update={"record_id": "rec-twin-21"}), keys.public(), signer
+    )
+    _, clash = packet.seal(make_enrollment(22), keys.public(), signer, packet_id=pid_a)
+    pid_b, b = packet.seal(make_enrollment(23), keys.public(), signer)
+    damaged = bytearray(b)
+    damaged[-1] ^= 1
+    with ReceiverClient(Endpoint(server.url, keys.public())) as client:
+        results = client.upload(
+            [(pid_a, a), ("x", bytes(damaged)), (pid_a, a), (pid_a, clash),
+             (packet.parse(twin).packet_id, twin), (pid_b, b)]
+        )
+    first, bad, again, conflict, second_nik, other = results
+    assert first.receipt is not None and again.receipt is not None
+    assert first.receipt.raw == again.receipt.raw
+    assert bad.error is not None and bad.error.code == "HTTP_422_PACKET_SIGNATURE_INVALID"
+    assert conflict.error is not None and conflict.error.code == "HTTP_409_PACKET_CONFLICT"
+    assert second_nik.receipt is not None
+    assert second_nik.receipt.outcome.value == "DUPLICATE" and pid_a in second_nik.receipt.reason
+    assert other.receipt is not None and other.receipt.outcome.value == "ACCEPTED"
+    stats = receiver.stats()
+    assert stats["packets"] == 3 and stats["duplicates_seen"] == 1
+    assert stats["per_station"]["BLT-01"]["outcomes"] == {"ACCEPTED": 2, "DUPLICATE": 1}
+    # The same upload again: every answer is the stored one, nothing new is stored.
+    with ReceiverClient(Endpoint(server.url, keys.public())) as client:
+        replay = client.upload([(pid_a, a), (pid_b, b)])
+    assert [r.receipt.raw for r in replay] == [first.receipt.raw, other.receipt.raw]
+    assert receiver.stats()["packets"] == 3
