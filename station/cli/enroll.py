@@ -89,12 +89,9 @@ def _read(path: Path, problems: list[Problem], code: str) -> bytes | None:
 def load_folder(folder: Path, station_id: str, operator: str,
                 ppi: int = FINGER_PPI) -> tuple[Enrollment, list[Problem]]:
     """Build an enrollment from a folder and every problem found in it (checks included)."""
-    from station.biometrics import face as face_checks
-    from station.biometrics import finger as finger_checks
-    from station.biometrics import sequence as sequence_checks
     from station.biometrics import signature as signature_checks
-    from station.biometrics.formats import wsq
-    from station.biometrics.images import ImageDecodeError, decode_image, encode_png, image_ppi
+    from station.biometrics.images import ImageDecodeError, decode_image, image_ppi
+    from station.services import capture
 
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -152,24 +149,19 @@ def load_folder(folder: Path, station_id: str, operator: str,
                     import cv2
 
                     bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
-                check = face_checks.check(bgr, birth_year)
             except ImageDecodeError as exc:
                 problems.append(_p(f"PHOTO_{exc.code}",
                                    f"{photos[0].name}: {exc.problem.message_id}",
                                    f"{photos[0].name}: {exc.problem.message_en}"))
             else:
-                if not check.acceptable:
-                    problems.extend(check.failures)
+                fmt = "png" if data[:4] == b"\x89PNG" else "jpeg"
+                face = capture.face_capture(bgr, data, fmt, birth_year, DEVICE_ID)
+                if not face.acceptable:
+                    problems.extend(face.check.failures)
                 else:
-                    fmt = "png" if data[:4] == b"\x89PNG" else "jpeg"
-                    h, w = bgr.shape[:2]
-                    update["face"] = Capture(data=data, format=fmt, device_id=DEVICE_ID,
-                                             width=w, height=h)
-                    if check.portrait is not None:
-                        ph, pw = check.portrait.shape[:2]
-                        update["portrait"] = Capture(data=encode_png(check.portrait),
-                                                     format="png", device_id=DEVICE_ID,
-                                                     width=pw, height=ph)
+                    update["face"] = face.face
+                    if face.portrait is not None:
+                        update["portrait"] = face.portrait
 
     # signature
     sig_json, sig_png = folder / "signature.json", folder / "signature.png"
@@ -181,21 +173,17 @@ def load_folder(folder: Path, station_id: str, operator: str,
         if raw is not None:
             try:
                 strokes = _parse_strokes(raw, signature_checks)
-                check = signature_checks.check(strokes)
             except signature_checks.SignatureFormatError as exc:
                 problems.append(_p(exc.problem.code, f"signature.json: {exc.problem.message_id}",
                                    f"signature.json: {exc.problem.message_en}"))
             else:
-                if not check.acceptable:
-                    problems.extend(check.failures)
+                signed = capture.signature_capture(strokes, DEVICE_ID)
+                if not signed.acceptable:
+                    problems.extend(signed.check.failures)
                 else:
-                    update["signature"] = Capture(
-                        data=signature_checks.to_json(strokes), format="iso19794-7+json",
-                        device_id=DEVICE_ID)
+                    update["signature"] = signed.signature
                     if not sig_png.exists():
-                        update["signature_image"] = Capture(
-                            data=signature_checks.render_png(strokes), format="png",
-                            device_id=DEVICE_ID)
+                        update["signature_image"] = signed.image
     if sig_png.exists():
         raw = _read(sig_png, problems, "SIGNATURE_UNREADABLE")
         if raw is not None:
@@ -213,7 +201,7 @@ def load_folder(folder: Path, station_id: str, operator: str,
 
     # fingers
     fingers: dict[FingerPosition, FingerCapture] = {}
-    images: dict[FingerPosition, tuple[object, int]] = {}
+    templates: dict[FingerPosition, object] = {}
     for pos in FingerPosition:
         path = folder / "fingers" / f"{int(pos)}.png"
         if not path.exists():
@@ -236,7 +224,8 @@ def load_folder(folder: Path, station_id: str, operator: str,
                                f"fingers/{path.name}: {exc.problem.message_en}"))
             continue
         finger_ppi = image_ppi(raw) or ppi
-        quality = finger_checks.assess(gray, finger_ppi)
+        outcome = capture.finger_capture(gray, finger_ppi, pos, DEVICE_ID)
+        quality = outcome.quality
         if not quality.acceptable:
             problems.append(_p(
                 f"FINGER_QUALITY_LOW_{int(pos)}",
@@ -247,19 +236,10 @@ def load_folder(folder: Path, station_id: str, operator: str,
                 f"{FINGER_QUALITY_THRESHOLD}): " + "; ".join(f.message_en for f in quality.flags),
             ))
             continue
-        images[pos] = (gray, finger_ppi)
-        fingers[pos] = FingerCapture(
-            position=pos, data=wsq.encode(gray, finger_ppi), format="wsq", device_id=DEVICE_ID,
-            quality=round(quality.score, 1), width=gray.shape[1], height=gray.shape[0],
-            resolution_ppi=finger_ppi,
-        )
+        templates[pos] = outcome.template
+        fingers[pos] = outcome.capture
     # The same finger in two slots (a sequence error), as the GUI checks before saving.
-    by_ppi: dict[int, dict[FingerPosition, object]] = {}
-    for pos, (gray, finger_ppi) in images.items():
-        by_ppi.setdefault(finger_ppi, {})[pos] = gray
-    templates = {pos: sequence_checks.extract(g, p) for p, group in by_ppi.items()
-                 for pos, g in group.items()}
-    problems.extend(s.problem for s in sequence_checks.check({}, templates=templates))
+    problems.extend(s.problem for s in capture.sequence_problems(templates))
     update["fingers"] = fingers
     update["finger_exceptions"] = excepted
     return draft.model_copy(update=update), problems
