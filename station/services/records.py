@@ -6,7 +6,10 @@ need. Each change is one transaction together with its audit event, so a crash a
 leaves either the whole change or none of it.
 
 The transactional outbox lives here too (`Station.outbox` is this same object): `seal()` turns
-an approved record into a packet and deletes every readable copy in the same transaction.
+an approved record into a packet and deletes every readable copy in the same transaction;
+`seal_many()` does so for many records in one transaction and `apply_receipts()` closes many
+delivered records in one (each record still gets its own audit event). Packets are stored in
+`outbox_packets`, apart from the outbox bookkeeping that changes at every delivery step.
 """
 
 from __future__ import annotations

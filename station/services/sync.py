@@ -1,8 +1,10 @@
 """Station side of delivery: sealing, upload, removable-media export, receipts, purge.
 
 Wires the formats and the uploader of `sync` to the store's transactional outbox
-(`station.records.seal / outbox_pending / mark_synced / mark_exported / apply_receipt /
-record_delivery_error / purge_acknowledged`) and to the station identity and config store.
+(`station.records.seal_many / seal / outbox_pending / mark_synced / mark_exported /
+apply_receipts / record_delivery_error / purge_acknowledged`) and to the station identity and
+config store. Sealing goes SEAL_CHUNK records per transaction and the receipts of an upload batch
+are applied in one transaction: a durable commit costs more than sealing a record.
 
 Configuration (non-secret, in the station's config store, set by `rekam provision`):
     sync.server_url     https://collector.example:8443 (http:// only for loopback tests)
