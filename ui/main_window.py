@@ -31,11 +31,14 @@ from PySide6.QtWidgets import (
 
 from station.domain import Problem, RecordStatus, regions
 from station.services.errors import AccountLocked, DuplicateNik, ServiceError
+from ui.dashboard import Dashboard
 from ui.enrollment import EnrollmentPage
 from ui.i18n import language_of
 from ui.idle import IdleWatcher
 from ui.ports import SessionLike, StationLike
+from ui.records_page import RecordsPage
 from ui.signin import LockPage, SignInPage
+from ui.sync_status import SyncController, SyncIndicator, SyncServiceLike
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ class MainWindow(QMainWindow):
         station: StationLike,
         *,
         demo_credentials: Sequence[object] | None = None,
+        sync: SyncServiceLike | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -82,6 +86,8 @@ class MainWindow(QMainWindow):
         self.session: SessionLike | None = None
         self.state = State.SIGNED_OUT
         self.tasks = TaskRunner(self)
+        # Background delivery (station.services.sync.SyncService, given by the launcher).
+        self.sync = SyncController(sync, self.tasks, self)
         self.idle = IdleWatcher(self.settings.idle_lock_seconds, self)
         self.idle.idle.connect(self._idle_timeout)
         self._focus_before_lock: QWidget | None = None
@@ -132,12 +138,19 @@ class MainWindow(QMainWindow):
             station_region_code=self.region_code, locale=self.locale
         )
         self.enrollment.nik_ready.connect(self._look_up_nik)
+        self.records_page = RecordsPage(self.station, self.tasks, lambda e: self.describe(e),
+                                        region_code=self.region_code, locale=self.locale)
+        self.dashboard = Dashboard(self.station, self.tasks, lambda e: self.describe(e),
+                                   self.sync, locale=self.locale)
+        self.records_page.records_changed.connect(self.sync.refresh)
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)
         self.nav_buttons: dict[str, QPushButton] = {}
         self._page_index: dict[str, int] = {}
         for i, (name, text, page, keys) in enumerate([
             ("enrollment", self.tr("Perekaman"), self.enrollment, "Ctrl+1"),
+            ("records", self.tr("Daftar rekaman"), self.records_page, "Ctrl+2"),
+            ("dashboard", self.tr("Dasbor"), self.dashboard, "Ctrl+3"),
         ]):
             button = QPushButton(text, objectName=f"nav_{name}")
             button.setProperty("role", "nav")
@@ -178,6 +191,8 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel(objectName="busy_label")
         bar.addWidget(self.operator_label)
         bar.addWidget(self.station_label, 1)
+        self.sync_indicator = SyncIndicator(self.sync, self.locale)
+        bar.addPermanentWidget(self.sync_indicator)
         bar.addPermanentWidget(self.busy_label)
         bar.addPermanentWidget(self.lock_button)
         bar.addPermanentWidget(self.sign_out_button)
@@ -206,6 +221,9 @@ class MainWindow(QMainWindow):
         self.nav_buttons[name].setChecked(True)
         if name == "enrollment" and not self.enrollment.focusWidget():
             self.enrollment.nik.setFocus()
+        if name == "records":
+            self.records_page.refresh()
+            self.records_page.table.setFocus()
         self.page_changed.emit(name)
 
     def current_page_name(self) -> str:
@@ -265,6 +283,9 @@ class MainWindow(QMainWindow):
         self.open_page("enrollment")
         self.enrollment.nik.setFocus()
         self.idle.start()
+        self.records_page.set_role(op.role)
+        self.dashboard.set_role(op.role)
+        self.sync.start()
         log.info("signed in (role %s)", op.role)
         self.signed_in.emit(session)
 
@@ -319,6 +340,7 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.idle.stop()
+        self.sync.stop()
         self.tasks.submit(self.station.auth.sign_out, lambda _r: self._show_signed_out(),
                           self._sign_out_failed)
 
@@ -332,6 +354,9 @@ class MainWindow(QMainWindow):
         self.session = None
         self.state = State.SIGNED_OUT
         self.enrollment.clear()
+        self.records_page.set_role(None)
+        self.records_page.clear()
+        self.dashboard.set_role(None)
         self.lock_page.reset()
         self.statusBar().hide()
         self.stack.setCurrentWidget(self.signin_page)
@@ -415,6 +440,7 @@ class MainWindow(QMainWindow):
                 return
         self.idle.stop()
         self.tasks.wait()
+        self.sync.stop(wait=True)
         if self.state is not State.SIGNED_OUT:
             try:
                 self.station.auth.sign_out()
