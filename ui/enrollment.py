@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -151,6 +152,7 @@ class EnrollmentPage(QWidget):
         self._duplicate: Problem | None = None  # an earlier record of the NIK on screen
         self._fields: dict[str, _Field] = {}
         self.applicant: Applicant | None = None
+        self.capture = None  # ui.capture.flow.CaptureFlow, once attached
 
         self._build()
         self._wire()
@@ -168,6 +170,14 @@ class EnrollmentPage(QWidget):
         title.setProperty("role", "title")
         outer.addWidget(title)
         outer.addWidget(self._steps())
+        # Step 1 (this form) and, once attached, the capture steps 2-5 (ui.capture).
+        self.step_stack = QStackedWidget(objectName="step_stack")
+        outer.addWidget(self.step_stack, 1)
+        self.form_view = QWidget(objectName="form_view")
+        form_column = QVBoxLayout(self.form_view)
+        form_column.setContentsMargins(0, 0, 0, 0)
+        form_column.setSpacing(10)
+        self.step_stack.addWidget(self.form_view)
 
         scroll = QScrollArea()
         self._scroll = scroll
@@ -176,7 +186,7 @@ class EnrollmentPage(QWidget):
         body = QWidget()
         body.setObjectName("page")
         scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        form_column.addWidget(scroll, 1)
 
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 8, 0)
@@ -329,7 +339,14 @@ class EnrollmentPage(QWidget):
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
-        outer.addLayout(buttons)
+        self.to_capture_button = QPushButton(self.tr("Lanjut: foto wajah  (Ctrl+→)"),
+                                             objectName="to_capture")
+        self.to_capture_button.setProperty("role", "primary")
+        self.to_capture_button.setAutoDefault(True)  # Enter presses it when focused
+        self.to_capture_button.setEnabled(False)
+        self.to_capture_button.hide()
+        buttons.addWidget(self.to_capture_button)
+        form_column.addLayout(buttons)
 
         self._inputs: list[QWidget] = [
             self.nik, self.kk, self.full_name, self.place_of_birth, self.date_of_birth,
@@ -365,6 +382,7 @@ class EnrollmentPage(QWidget):
             row.addWidget(label)
         note = QLabel(self.tr("Langkah 2–5 menyusul pada versi berikutnya."))
         note.setProperty("role", "hint")
+        self._steps_note = note
         row.addWidget(note)
         row.addStretch(1)
         return strip
@@ -481,6 +499,7 @@ class EnrollmentPage(QWidget):
         if self.result.isVisible():
             self.result.hide()
         self.applicant = None
+        self.to_capture_button.setEnabled(False)
 
     def _nik_changed(self, _text: str) -> None:
         self._form_edited()
@@ -725,8 +744,13 @@ class EnrollmentPage(QWidget):
         lines = [self.tr("✓ Data kependudukan lengkap dan sah.")]
         if is_domicile_recording(applicant, self.station_region_code):
             lines.append(self.tr("Ditandai sebagai perekaman domisili."))
-        lines.append(self.tr("Langkah berikutnya (foto wajah, sidik jari, tanda tangan) belum "
-                             "tersedia di versi ini; data ini belum disimpan."))
+        if self.capture is None:
+            lines.append(self.tr("Langkah berikutnya (foto wajah, sidik jari, tanda tangan) "
+                                 "belum tersedia di versi ini; data ini belum disimpan."))
+        else:
+            lines.append(self.tr("Lanjutkan ke foto wajah (Ctrl+→); data belum disimpan."))
+            self.to_capture_button.setEnabled(True)
+            self.to_capture_button.setFocus()
         set_role(self.result, "ok")
         self.result.setText("\n".join(lines))
         self.result.show()
@@ -772,6 +796,8 @@ class EnrollmentPage(QWidget):
     # --- clearing ------------------------------------------------------------------------------
 
     def is_blank(self) -> bool:
+        if self.capture is not None and self.capture.has_data:
+            return False
         texts = (self.nik, self.kk, self.full_name, self.place_of_birth, self.street, self.rt,
                  self.rw)
         return (
@@ -813,6 +839,10 @@ class EnrollmentPage(QWidget):
         self.show_problems([])
         self.result.hide()
         self.applicant = None
+        self.to_capture_button.setEnabled(False)
+        if self.capture is not None:
+            self.capture.reset()
+            self._show_step(0)
         self.update_nik_verdict()
         self.update_eligibility()
         self.nik.setFocus()
@@ -831,3 +861,54 @@ class EnrollmentPage(QWidget):
             "occupation": self.occupation.currentText(),
             "citizenship": self.citizenship.currentData(),
         }
+
+    # --- the capture steps (ui.capture) ------------------------------------------------------
+
+    def attach_capture(self, flow) -> None:  # noqa: ANN001 (ui.capture.flow.CaptureFlow)
+        """Steps 2-5 after this form: "Lanjut" (Ctrl+→) after a successful check opens them."""
+        self.capture = flow
+        for step in flow.steps:
+            self.step_stack.addWidget(step)
+        for label in self.step_labels:
+            label.setToolTip("")
+        self._steps_note.hide()
+        self.to_capture_button.show()
+        self.to_capture_button.clicked.connect(self.open_capture)
+        for keys in ("Ctrl+Right",):
+            shortcut = QShortcut(QKeySequence(keys), self.form_view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.open_capture)
+        flow.step_changed.connect(self._show_step)
+        flow.saved.connect(self._record_saved)
+
+    def open_capture(self) -> None:
+        if self.capture is None:
+            return
+        if self.applicant is None and self.check() is None:
+            return
+        assert self.applicant is not None
+        self.capture.start(self.applicant)
+
+    def _show_step(self, index: int) -> None:
+        self.step_stack.setCurrentIndex(index)
+        for i, label in enumerate(self.step_labels):
+            set_role(label, "ok" if i == index else "neutral")
+        if index == 0:
+            (self.to_capture_button if self.to_capture_button.isEnabled() else self.nik).setFocus()
+
+    def current_step(self) -> int:
+        return self.step_stack.currentIndex()
+
+    def _record_saved(self, record_id: str) -> None:
+        """The store has the record: a fresh form for the next applicant, and say so."""
+        self.clear()
+        set_role(self.result, "ok")
+        self.result.setText(self.tr("✓ Rekaman tersimpan (nomor %1). Formulir siap untuk "
+                                    "pemohon berikutnya.").replace("%1", record_id))
+        self.result.show()
+        self.last_saved = record_id
+        self.nik.setFocus()
+
+    def shutdown_capture(self) -> None:
+        if self.capture is not None:
+            self.capture.shutdown()

@@ -317,10 +317,12 @@ class SignaturePadWidget(QWidget):
     capture_started = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, broker: PadBroker = PAD_BROKER,
-                 clock=time.monotonic):  # noqa: ANN001
+                 clock=time.monotonic, enter_key: bool = True,  # noqa: ANN001
+                 auto_bind: bool = True):
         super().__init__(parent)
         self.setObjectName("signature_pad")
         self.broker = broker
+        self.auto_bind = auto_bind  # a device while shown; else bind()/unbind() explicitly
         self.bridge = _Bridge(self)
         self.bridge.requested.connect(self._on_requested, Qt.ConnectionType.QueuedConnection)
         self.bridge.aborted.connect(self._on_aborted, Qt.ConnectionType.QueuedConnection)
@@ -336,8 +338,10 @@ class SignaturePadWidget(QWidget):
         self.clear_button.clicked.connect(self.canvas.clear)
         self.undo_button.clicked.connect(self.canvas.undo)
         self.done_button.clicked.connect(self.finish)
-        for keys, slot in (("Delete", self.canvas.clear), ("Ctrl+Z", self.canvas.undo),
-                           ("Return", self.finish), ("Enter", self.finish)):
+        keys_slots = [("Delete", self.canvas.clear), ("Ctrl+Z", self.canvas.undo)]
+        if enter_key:  # a page that embeds the pad may route Enter itself
+            keys_slots += [("Return", self.finish), ("Enter", self.finish)]
+        for keys, slot in keys_slots:
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -358,11 +362,13 @@ class SignaturePadWidget(QWidget):
     # -- binding: the pad is a device while it is shown -------------------------------------
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
-        self.broker.bind(self)
+        if self.auto_bind:
+            self.broker.bind(self)
         super().showEvent(event)
 
     def hideEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
-        self.broker.unbind(self)
+        if self.auto_bind:
+            self.broker.unbind(self)
         super().hideEvent(event)
 
     def bind(self) -> None:
