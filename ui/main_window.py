@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from station.domain import Problem, RecordStatus, regions
 from station.services.errors import AccountLocked, DuplicateNik, ServiceError
+from ui.capture.flow import CaptureFlow
 from ui.dashboard import Dashboard
 from ui.enrollment import EnrollmentPage
 from ui.i18n import language_of
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
             station_region_code=self.region_code, locale=self.locale
         )
         self.enrollment.nik_ready.connect(self._look_up_nik)
+        self.enrollment.attach_capture(CaptureFlow.for_window(self))  # steps 2-5 (ui.capture)
         self.records_page = RecordsPage(self.station, self.tasks, lambda e: self.describe(e),
                                         region_code=self.region_code, locale=self.locale)
         self.dashboard = Dashboard(self.station, self.tasks, lambda e: self.describe(e),
@@ -440,6 +442,7 @@ class MainWindow(QMainWindow):
                 return
         self.idle.stop()
         self.tasks.wait()
+        self.enrollment.shutdown_capture()  # previews stop, devices close
         self.sync.stop(wait=True)
         if self.state is not State.SIGNED_OUT:
             try:
