@@ -72,9 +72,9 @@ def test_supervisor_approves_several_and_rejects_one_with_a_reason(qtbot, demo, 
     page = open_records(qtbot, window)
     assert page.table.rowCount() == 5  # the queue (Menunggu persetujuan) by default
     assert page.status_filter.currentData() == S.CAPTURED.value
-    assert page.table.item(0, 2).text() == "operator"
-    assert page.table.item(0, 3).text() == regions.get("35.05.01").name
-    assert page.table.item(0, 5).text() == "9 + 1 pengecualian"  # seed 5 (newest first)
+    assert page.table.item(0, 4).text() == "operator"
+    assert page.table.item(0, 2).text() == regions.get("35.05.01").name
+    assert page.table.item(0, 3).text() == "9 + 1 pengecualian"  # seed 5 (newest first)
 
     select_rows(page, [0, 1])
     chosen = page.selected_ids()
@@ -165,7 +165,7 @@ def test_filters_and_paging_match_the_store(qtbot, demo, make_window):  # noqa: 
     index = page.district_filter.findData(other.code)
     reload(lambda: page.district_filter.setCurrentIndex(index))
     assert {r.district_code for r in page.rows} == {other.code} and len(page.rows) == 3
-    assert page.table.item(0, 3).text() == other.name
+    assert page.table.item(0, 2).text() == other.name
     reload(lambda: page.district_filter.setCurrentIndex(0))
     # Operator
     def by_operator() -> None:

@@ -167,12 +167,12 @@ class BarChart(QWidget):
 
 
 def _nice(value: int) -> int:
-    """A round scale top at or above `value` (4, 8, 20, 40, 100 ...)."""
-    for step in (1, 2, 5):
-        for power in range(7):
-            top = 4 * step * 10**power
-            if top >= value:
-                return top
+    """A round scale top at or above `value` with four equal steps (4, 8, 20, 40, 100, 200 ..)."""
+    for power in range(9):
+        for step in (1, 2, 2.5, 5):
+            size = step * 10**power
+            if size == int(size) and 4 * size >= value:
+                return int(4 * size)
     return value
 
 
@@ -306,7 +306,7 @@ class Dashboard(QWidget):
         self.sync_detail.setWordWrap(True)
         col.addWidget(self.sync_detail)
         arow = QHBoxLayout()
-        self.seal_button = QPushButton(self.tr("Segel & kirim sekarang"), objectName="seal_button")
+        self.seal_button = QPushButton(self.tr("Segel && kirim sekarang"), objectName="seal_button")
         self.export_button = QPushButton(self.tr("Ekspor ke media…"), objectName="export_button")
         self.import_button = QPushButton(self.tr("Impor tanda terima…"),
                                          objectName="import_button")
@@ -342,6 +342,8 @@ class Dashboard(QWidget):
         group = QButtonGroup(self)
         for b in (self.hour_button, self.day_button):
             b.setCheckable(True)
+            b.setStyleSheet(f"QPushButton:checked {{ background: {style.ACCENT}; color: white; "
+                            f"border-color: {style.ACCENT}; }}")
             group.addButton(b)
             switch.addWidget(b)
         self.hour_button.setChecked(True)

@@ -39,7 +39,7 @@ from ui.idle import IdleWatcher
 from ui.ports import SessionLike, StationLike
 from ui.records_page import RecordsPage
 from ui.signin import LockPage, SignInPage
-from ui.sync_status import SyncController, SyncIndicator, SyncServiceLike
+from ui.sync_status import SyncController, SyncIndicator, SyncServiceLike, with_coded_problems
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -140,10 +140,11 @@ class MainWindow(QMainWindow):
         )
         self.enrollment.nik_ready.connect(self._look_up_nik)
         self.enrollment.attach_capture(CaptureFlow.for_window(self))  # steps 2-5 (ui.capture)
-        self.records_page = RecordsPage(self.station, self.tasks, lambda e: self.describe(e),
+        describe = with_coded_problems(lambda e: self.describe(e), self.locale)
+        self.records_page = RecordsPage(self.station, self.tasks, describe,
                                         region_code=self.region_code, locale=self.locale)
-        self.dashboard = Dashboard(self.station, self.tasks, lambda e: self.describe(e),
-                                   self.sync, locale=self.locale)
+        self.dashboard = Dashboard(self.station, self.tasks, describe, self.sync,
+                                   locale=self.locale)
         self.records_page.records_changed.connect(self.sync.refresh)
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,28 +51,25 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 MAX_REASON = 500  # the store's limit (records.MAX_REASON), checked again there
-THUMB = 150  # fingerprint thumbnail height in pixels
+THUMB = 112  # fingerprint thumbnail height in pixels
+THUMB_W = 80
 
 S = RecordStatus
 
 
 def status_text(status: RecordStatus | str) -> str:
     """The Indonesian / English name of a record status for people (not the code)."""
-    from PySide6.QtCore import QCoreApplication
-
-    def t(text: str) -> str:
-        return QCoreApplication.translate("RecordStatus", text)
-
+    tr = QCoreApplication.translate
     return {
-        S.DRAFT: t("Draf"),
-        S.CAPTURED: t("Menunggu persetujuan"),
-        S.APPROVED: t("Disetujui"),
-        S.REJECTED: t("Ditolak"),
-        S.SEALED: t("Tersegel"),
-        S.SYNCED: t("Terkirim"),
-        S.EXPORTED: t("Diekspor"),
-        S.ACKNOWLEDGED: t("Diterima server"),
-        S.PURGED: t("Dihapus"),
+        S.DRAFT: tr("RecordStatus", "Draf"),
+        S.CAPTURED: tr("RecordStatus", "Menunggu persetujuan"),
+        S.APPROVED: tr("RecordStatus", "Disetujui"),
+        S.REJECTED: tr("RecordStatus", "Ditolak"),
+        S.SEALED: tr("RecordStatus", "Tersegel"),
+        S.SYNCED: tr("RecordStatus", "Terkirim"),
+        S.EXPORTED: tr("RecordStatus", "Diekspor"),
+        S.ACKNOWLEDGED: tr("RecordStatus", "Diterima server"),
+        S.PURGED: tr("RecordStatus", "Dihapus"),
     }.get(RecordStatus(status), str(status))
 
 
@@ -299,8 +296,8 @@ class RecordsPage(QWidget):
         lcol.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, 7, objectName="records_table")
         self.table.setHorizontalHeaderLabels([
-            self.tr("Waktu"), self.tr("Status"), self.tr("Operator"), self.tr("Kecamatan"),
-            self.tr("Domisili"), self.tr("Sidik jari"), self.tr("Supervisor"),
+            self.tr("Waktu"), self.tr("Status"), self.tr("Kecamatan"), self.tr("Sidik jari"),
+            self.tr("Operator"), self.tr("Domisili"), self.tr("Supervisor"),
         ])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -310,6 +307,7 @@ class RecordsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(60)
         lcol.addWidget(self.table, 1)
 
         paging = QHBoxLayout()
@@ -341,10 +339,12 @@ class RecordsPage(QWidget):
         self.detail_scroll = QScrollArea(objectName="detail_scroll")
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.detail_scroll.setMinimumWidth(420)
+        self.detail_scroll.setMinimumWidth(500)
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split.addWidget(self.detail_scroll)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([520, 600])
         outer.addWidget(split, 1)
         self._show_placeholder()
 
@@ -446,10 +446,10 @@ class RecordsPage(QWidget):
             cells = [
                 local(r.created_at).strftime("%d-%m-%Y %H:%M"),
                 status_text(r.status),
-                r.operator,
                 district_name(r.district_code),
-                self.tr("Ya") if r.domicile else "",
                 fingers,
+                r.operator,
+                self.tr("Ya") if r.domicile else "",
                 r.supervisor or "",
             ]
             for j, text in enumerate(cells):
@@ -625,11 +625,11 @@ class RecordDetail(QWidget):
         top = QHBoxLayout(card)
         top.setContentsMargins(16, 12, 16, 12)
         portrait = QLabel(objectName="detail_portrait")
-        portrait.setFixedSize(150, 200)
+        portrait.setFixedSize(120, 160)
         portrait.setAlignment(Qt.AlignmentFlag.AlignCenter)
         if opened.portrait is not None:
             portrait.setPixmap(QPixmap.fromImage(opened.portrait).scaled(
-                150, 200, Qt.AspectRatioMode.KeepAspectRatio,
+                120, 160, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
         else:
             portrait.setText(self.tr("(tanpa foto)"))
@@ -662,10 +662,12 @@ class RecordDetail(QWidget):
                 value_label.setWordWrap(True)
                 value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 form.addRow(label, value_label)
-        form.addRow(self.tr("Perekaman"), QLabel(
+        made = QLabel(
             self.tr("%1 oleh %2").replace("%1", local(e.created_at).strftime("%d-%m-%Y %H:%M"))
             .replace("%2", e.operator)
-            + (self.tr(" · domisili") if e.domicile_recording else "")))
+            + (self.tr(" · domisili") if e.domicile_recording else ""))
+        made.setWordWrap(True)
+        form.addRow(self.tr("Perekaman"), made)
         if e.supervisor:
             form.addRow(self.tr("Supervisor"), QLabel(e.supervisor))
         if e.rejection_reason:
@@ -678,21 +680,23 @@ class RecordDetail(QWidget):
         fingers = QFrame(objectName="detail_fingers")
         fingers.setProperty("role", "card")
         grid = QGridLayout(fingers)
-        grid.setContentsMargins(12, 10, 12, 10)
+        grid.setContentsMargins(10, 10, 10, 10)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(8)
         heading = QLabel(self.tr("Sidik jari"))
         heading.setProperty("role", "section")
         grid.addWidget(heading, 0, 0, 1, 5)
         for i, pos in enumerate(FingerPosition):
             cell = QVBoxLayout()
             image = QLabel()
-            image.setFixedSize(110, THUMB)
+            image.setFixedSize(THUMB_W, THUMB)
             image.setAlignment(Qt.AlignmentFlag.AlignCenter)
             capture = e.fingers.get(pos)
             exception = e.finger_exceptions.get(pos)
             thumb = opened.fingers.get(int(pos))
             if thumb is not None:
                 image.setPixmap(QPixmap.fromImage(thumb).scaled(
-                    110, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                    THUMB_W, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation))
             else:
                 image.setText("—")
@@ -700,7 +704,9 @@ class RecordDetail(QWidget):
             cell.addWidget(image, 0, Qt.AlignmentFlag.AlignHCenter)
             name = QLabel(_finger_name(self, pos))
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            cell.addWidget(name)
+            name.setWordWrap(True)
+            name.setFixedWidth(THUMB_W + 8)
+            cell.addWidget(name, 0, Qt.AlignmentFlag.AlignHCenter)
             if capture is not None:
                 q = "—" if capture.quality is None else f"{capture.quality:.0f}"
                 text = self.tr("Mutu %1").replace("%1", q)

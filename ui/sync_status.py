@@ -234,3 +234,18 @@ class SyncIndicator(QLabel):
         self.setText(short)
         self.setToolTip(text)
         set_role(self, role)
+
+
+def with_coded_problems(
+    describe: Callable[[BaseException], tuple[str, str]], locale: str
+) -> Callable[[BaseException], tuple[str, str]]:
+    """`describe` that also shows any error carrying a coded `Problem` (e.g. `SyncError` from
+    sealing, export or receipts) by its own bilingual message instead of "unexpected error"."""
+
+    def describe_any(exc: BaseException) -> tuple[str, str]:
+        problem = getattr(exc, "problem", None)
+        if isinstance(problem, Problem):
+            return f"{problem.message(locale)} ({problem.code})", "error"
+        return describe(exc)
+
+    return describe_any
