@@ -59,17 +59,16 @@ S = RecordStatus
 
 def status_text(status: RecordStatus | str) -> str:
     """The Indonesian / English name of a record status for people (not the code)."""
-    tr = QCoreApplication.translate
     return {
-        S.DRAFT: tr("RecordStatus", "Draf"),
-        S.CAPTURED: tr("RecordStatus", "Menunggu persetujuan"),
-        S.APPROVED: tr("RecordStatus", "Disetujui"),
-        S.REJECTED: tr("RecordStatus", "Ditolak"),
-        S.SEALED: tr("RecordStatus", "Tersegel"),
-        S.SYNCED: tr("RecordStatus", "Terkirim"),
-        S.EXPORTED: tr("RecordStatus", "Diekspor"),
-        S.ACKNOWLEDGED: tr("RecordStatus", "Diterima server"),
-        S.PURGED: tr("RecordStatus", "Dihapus"),
+        S.DRAFT: QCoreApplication.translate("RecordStatus", "Draf"),
+        S.CAPTURED: QCoreApplication.translate("RecordStatus", "Menunggu persetujuan"),
+        S.APPROVED: QCoreApplication.translate("RecordStatus", "Disetujui"),
+        S.REJECTED: QCoreApplication.translate("RecordStatus", "Ditolak"),
+        S.SEALED: QCoreApplication.translate("RecordStatus", "Tersegel"),
+        S.SYNCED: QCoreApplication.translate("RecordStatus", "Terkirim"),
+        S.EXPORTED: QCoreApplication.translate("RecordStatus", "Diekspor"),
+        S.ACKNOWLEDGED: QCoreApplication.translate("RecordStatus", "Diterima server"),
+        S.PURGED: QCoreApplication.translate("RecordStatus", "Dihapus"),
     }.get(RecordStatus(status), str(status))
 
 
@@ -702,7 +701,7 @@ class RecordDetail(QWidget):
                 image.setText("—")
             image.setObjectName(f"finger_{int(pos)}")
             cell.addWidget(image, 0, Qt.AlignmentFlag.AlignHCenter)
-            name = QLabel(_finger_name(self, pos))
+            name = QLabel(_finger_name(pos))
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
             name.setWordWrap(True)
             name.setFixedWidth(THUMB_W + 8)
@@ -735,7 +734,7 @@ class RecordDetail(QWidget):
             for pos, ex in sorted(e.finger_exceptions.items()):
                 who = ex.confirmed_by or self.tr("belum dikonfirmasi")
                 text = self.tr("%1: %2%3 — dikonfirmasi oleh %4").replace(
-                    "%1", _finger_name(self, FingerPosition(pos))).replace(
+                    "%1", _finger_name(FingerPosition(pos))).replace(
                     "%2", str(ex.reason.value)).replace(
                     "%3", f" ({ex.note})" if ex.note else "").replace("%4", who)
                 label = QLabel(text)
@@ -776,16 +775,17 @@ def _safe(fn: Callable[[], str]) -> str:
         return ""
 
 
-def _finger_name(widget: QWidget, pos: FingerPosition) -> str:
+def _finger_name(pos: FingerPosition) -> str:
     return {
-        FingerPosition.RIGHT_THUMB: widget.tr("Jempol kanan"),
-        FingerPosition.RIGHT_INDEX: widget.tr("Telunjuk kanan"),
-        FingerPosition.RIGHT_MIDDLE: widget.tr("Tengah kanan"),
-        FingerPosition.RIGHT_RING: widget.tr("Manis kanan"),
-        FingerPosition.RIGHT_LITTLE: widget.tr("Kelingking kanan"),
-        FingerPosition.LEFT_THUMB: widget.tr("Jempol kiri"),
-        FingerPosition.LEFT_INDEX: widget.tr("Telunjuk kiri"),
-        FingerPosition.LEFT_MIDDLE: widget.tr("Tengah kiri"),
-        FingerPosition.LEFT_RING: widget.tr("Manis kiri"),
-        FingerPosition.LEFT_LITTLE: widget.tr("Kelingking kiri"),
+        FingerPosition.RIGHT_THUMB: QCoreApplication.translate("RecordDetail", "Jempol kanan"),
+        FingerPosition.RIGHT_INDEX: QCoreApplication.translate("RecordDetail", "Telunjuk kanan"),
+        FingerPosition.RIGHT_MIDDLE: QCoreApplication.translate("RecordDetail", "Tengah kanan"),
+        FingerPosition.RIGHT_RING: QCoreApplication.translate("RecordDetail", "Manis kanan"),
+        FingerPosition.RIGHT_LITTLE: QCoreApplication.translate("RecordDetail",
+                                                                "Kelingking kanan"),
+        FingerPosition.LEFT_THUMB: QCoreApplication.translate("RecordDetail", "Jempol kiri"),
+        FingerPosition.LEFT_INDEX: QCoreApplication.translate("RecordDetail", "Telunjuk kiri"),
+        FingerPosition.LEFT_MIDDLE: QCoreApplication.translate("RecordDetail", "Tengah kiri"),
+        FingerPosition.LEFT_RING: QCoreApplication.translate("RecordDetail", "Manis kiri"),
+        FingerPosition.LEFT_LITTLE: QCoreApplication.translate("RecordDetail", "Kelingking kiri"),
     }.get(pos, str(int(pos)))

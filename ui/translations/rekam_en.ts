@@ -17,6 +17,193 @@
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <source>Pilih media tujuan ekspor</source>
+        <translation>Choose the export media</translation>
+    </message>
+    <message>
+        <source>Pilih berkas tanda terima</source>
+        <translation>Choose the receipt file</translation>
+    </message>
+    <message>
+        <source>Tanda terima (*.json *.receipts *.rcpt);;Semua berkas (*)</source>
+        <translation>Receipts (*.json *.receipts *.rcpt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Dasbor</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>Muat ulang</source>
+        <translation>Reload</translation>
+    </message>
+    <message>
+        <source>Hari ini</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source> / hari</source>
+        <translation> / day</translation>
+    </message>
+    <message>
+        <source>Simpan target</source>
+        <translation>Save target</translation>
+    </message>
+    <message>
+        <source>Antrean menurut status</source>
+        <translation>Queue by status</translation>
+    </message>
+    <message>
+        <source>Sinkronisasi</source>
+        <translation>Synchronisation</translation>
+    </message>
+    <message>
+        <source>Segel &amp;&amp; kirim sekarang</source>
+        <translation>Seal &amp;&amp; send now</translation>
+    </message>
+    <message>
+        <source>Ekspor ke media…</source>
+        <translation>Export to media…</translation>
+    </message>
+    <message>
+        <source>Impor tanda terima…</source>
+        <translation>Import receipts…</translation>
+    </message>
+    <message>
+        <source>Rekaman</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>Per jam hari ini</source>
+        <translation>Per hour today</translation>
+    </message>
+    <message>
+        <source>Per hari, 14 hari terakhir</source>
+        <translation>Per day, last 14 days</translation>
+    </message>
+    <message>
+        <source>Belum ada rekaman pada rentang ini.</source>
+        <translation>No records in this range yet.</translation>
+    </message>
+    <message>
+        <source>%1 dari target %2 per hari (%3%)</source>
+        <translation>%1 of the target of %2 per day (%3%)</translation>
+    </message>
+    <message>
+        <source>pengaturan target %1 tidak sah; memakai %2</source>
+        <translation>the target setting %1 is invalid; using %2</translation>
+    </message>
+    <message>
+        <source>Diperbarui %1</source>
+        <translation>Updated %1</translation>
+    </message>
+    <message>
+        <source>Sinkronisasi tidak tersedia di jendela ini.</source>
+        <translation>Synchronisation is not available in this window.</translation>
+    </message>
+    <message>
+        <source>Status sinkronisasi tidak terbaca: %1</source>
+        <translation>The sync status cannot be read: %1</translation>
+    </message>
+    <message>
+        <source>Memeriksa…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>Stasiun belum diarahkan ke server penerima. Petugas TI menjalankan `rekam provision`; sementara itu rekaman dapat dikirim lewat media (ekspor).</source>
+        <translation>The station is not pointed at a receiver yet. IT staff run `rekam provision`; meanwhile records can travel on removable media (export).</translation>
+    </message>
+    <message>
+        <source>Gagal: %1</source>
+        <translation>Failed: %1</translation>
+    </message>
+    <message>
+        <source>%1 rekaman menunggu dikirim.</source>
+        <translation>%1 records waiting to be sent.</translation>
+    </message>
+    <message>
+        <source>Semua rekaman tersegel sudah terkirim.</source>
+        <translation>Every sealed record has been delivered.</translation>
+    </message>
+    <message>
+        <source>Server: %1</source>
+        <translation>Server: %1</translation>
+    </message>
+    <message>
+        <source>Terakhir berhasil: %1</source>
+        <translation>Last success: %1</translation>
+    </message>
+    <message>
+        <source>belum pernah</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>percobaan terakhir %1</source>
+        <translation>last attempt %1</translation>
+    </message>
+    <message>
+        <source>%1 kali gagal berturut-turut</source>
+        <translation>%1 failures in a row</translation>
+    </message>
+    <message>
+        <source>dicoba lagi dalam ±%1 detik</source>
+        <translation>next try in about %1 s</translation>
+    </message>
+    <message>
+        <source>Menyegel rekaman yang disetujui…</source>
+        <translation>Sealing the approved records…</translation>
+    </message>
+    <message>
+        <source>%1 rekaman disegel.</source>
+        <translation>%1 records sealed.</translation>
+    </message>
+    <message>
+        <source>%1 gagal: %2</source>
+        <translation>%1 failed: %2</translation>
+    </message>
+    <message>
+        <source>Pengiriman gagal: %1</source>
+        <translation>Delivery failed: %1</translation>
+    </message>
+    <message>
+        <source>Pengiriman selesai.</source>
+        <translation>Delivery finished.</translation>
+    </message>
+    <message>
+        <source>Pengiriman berjalan di latar belakang.</source>
+        <translation>Delivery runs in the background.</translation>
+    </message>
+    <message>
+        <source>Menulis batch ke %1…</source>
+        <translation>Writing the batch to %1…</translation>
+    </message>
+    <message>
+        <source>Tidak ada paket tersegel yang perlu diekspor.</source>
+        <translation>No sealed packets need exporting.</translation>
+    </message>
+    <message>
+        <source>%1 paket ditulis ke %2 berkas: %3. Bawa media ke server pusat, lalu impor tanda terimanya.</source>
+        <translation>%1 packets written to %2 files: %3. Take the media to the central server, then import its receipts.</translation>
+    </message>
+    <message>
+        <source>Memeriksa tanda terima %1…</source>
+        <translation>Checking the receipts %1…</translation>
+    </message>
+    <message>
+        <source>Berkas %1 tidak dapat dibaca: %2</source>
+        <translation>The file %1 cannot be read: %2</translation>
+    </message>
+    <message>
+        <source>%1 tanda terima diterapkan, %2 sudah diterapkan sebelumnya.</source>
+        <translation>%1 receipts applied, %2 applied before.</translation>
+    </message>
+    <message>
+        <source>%1 bukan milik stasiun ini (diabaikan).</source>
+        <translation>%1 do not belong to this station (ignored).</translation>
+    </message>
+</context>
+<context>
     <name>EnrollmentPage</name>
     <message>
         <source>Perekaman KTP-el</source>
@@ -151,6 +338,10 @@
         <translation>Check data  (Ctrl+Enter)</translation>
     </message>
     <message>
+        <source>Lanjut: foto wajah  (Ctrl+→)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>1  Data kependudukan</source>
         <translation>1  Demographics</translation>
     </message>
@@ -249,6 +440,10 @@
         <source>Langkah berikutnya (foto wajah, sidik jari, tanda tangan) belum tersedia di versi ini; data ini belum disimpan.</source>
         <translation>The next steps (face photo, fingerprints, signature) are not available in this version yet; this data has not been saved.</translation>
     </message>
+    <message>
+        <source>Lanjutkan ke foto wajah (Ctrl+→); data belum disimpan.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
         <source>Periksa kembali %n isian:</source>
         <translation>
@@ -267,6 +462,10 @@
     <message>
         <source>Batal</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>✓ Rekaman tersimpan (nomor %1). Formulir siap untuk pemohon berikutnya.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -321,6 +520,14 @@
     <message>
         <source>Perekaman</source>
         <translation>Recording</translation>
+    </message>
+    <message>
+        <source>Daftar rekaman</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>Dasbor</source>
+        <translation>Dashboard</translation>
     </message>
     <message>
         <source>Ctrl+Enter periksa · Enter isian berikut
@@ -394,6 +601,319 @@ Ctrl+L lock the station</translation>
     </message>
 </context>
 <context>
+    <name>RecordDetail</name>
+    <message>
+        <source>(tanpa foto)</source>
+        <translation>(no photo)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <source>Nama lengkap</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Tempat/tgl lahir</source>
+        <translation>Place/date of birth</translation>
+    </message>
+    <message>
+        <source>Jenis kelamin</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>Alamat</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Agama</source>
+        <translation>Religion</translation>
+    </message>
+    <message>
+        <source>Status perkawinan</source>
+        <translation>Marital status</translation>
+    </message>
+    <message>
+        <source>Pekerjaan</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <source>%1 oleh %2</source>
+        <translation>%1 by %2</translation>
+    </message>
+    <message>
+        <source> · domisili</source>
+        <translation> · domicile</translation>
+    </message>
+    <message>
+        <source>Perekaman</source>
+        <translation>Recorded</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Alasan penolakan</source>
+        <translation>Reason for rejection</translation>
+    </message>
+    <message>
+        <source>Sidik jari</source>
+        <translation>Fingerprints</translation>
+    </message>
+    <message>
+        <source>Mutu %1</source>
+        <translation>Quality %1</translation>
+    </message>
+    <message>
+        <source> · dipaksa oleh %1</source>
+        <translation> · forced by %1</translation>
+    </message>
+    <message>
+        <source>Pengecualian: %1</source>
+        <translation>Exception: %1</translation>
+    </message>
+    <message>
+        <source>tidak ada</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>Pengecualian sidik jari</source>
+        <translation>Fingerprint exceptions</translation>
+    </message>
+    <message>
+        <source>belum dikonfirmasi</source>
+        <translation>not confirmed</translation>
+    </message>
+    <message>
+        <source>%1: %2%3 — dikonfirmasi oleh %4</source>
+        <translation>%1: %2%3 — confirmed by %4</translation>
+    </message>
+    <message>
+        <source>Tanda tangan</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <source>(tanpa gambar tanda tangan)</source>
+        <translation>(no signature image)</translation>
+    </message>
+    <message>
+        <source>Tidak dapat ditampilkan: %1 (data tersimpan utuh; hubungi petugas TI bila berulang).</source>
+        <translation>Cannot be shown: %1 (the stored data is intact; call IT staff if this repeats).</translation>
+    </message>
+    <message>
+        <source>Jempol kanan</source>
+        <translation>Right thumb</translation>
+    </message>
+    <message>
+        <source>Telunjuk kanan</source>
+        <translation>Right index</translation>
+    </message>
+    <message>
+        <source>Tengah kanan</source>
+        <translation>Right middle</translation>
+    </message>
+    <message>
+        <source>Manis kanan</source>
+        <translation>Right ring</translation>
+    </message>
+    <message>
+        <source>Kelingking kanan</source>
+        <translation>Right little</translation>
+    </message>
+    <message>
+        <source>Jempol kiri</source>
+        <translation>Left thumb</translation>
+    </message>
+    <message>
+        <source>Telunjuk kiri</source>
+        <translation>Left index</translation>
+    </message>
+    <message>
+        <source>Tengah kiri</source>
+        <translation>Left middle</translation>
+    </message>
+    <message>
+        <source>Manis kiri</source>
+        <translation>Left ring</translation>
+    </message>
+    <message>
+        <source>Kelingking kiri</source>
+        <translation>Left little</translation>
+    </message>
+</context>
+<context>
+    <name>RecordStatus</name>
+    <message>
+        <source>Draf</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <source>Menunggu persetujuan</source>
+        <translation>Awaiting approval</translation>
+    </message>
+    <message>
+        <source>Disetujui</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>Ditolak</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>Tersegel</source>
+        <translation>Sealed</translation>
+    </message>
+    <message>
+        <source>Terkirim</source>
+        <translation>Uploaded</translation>
+    </message>
+    <message>
+        <source>Diekspor</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
+        <source>Diterima server</source>
+        <translation>Acknowledged by server</translation>
+    </message>
+    <message>
+        <source>Dihapus</source>
+        <translation>Purged</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsPage</name>
+    <message>
+        <source>Daftar rekaman</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>Semua status</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>Tanggal</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Semua kecamatan</source>
+        <translation>All districts</translation>
+    </message>
+    <message>
+        <source>Operator (nama pengguna)</source>
+        <translation>Operator (user name)</translation>
+    </message>
+    <message>
+        <source>Muat ulang (F5)</source>
+        <translation>Reload (F5)</translation>
+    </message>
+    <message>
+        <source>Waktu</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <source>Sidik jari</source>
+        <translation>Fingerprints</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Domisili</source>
+        <translation>Domicile</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>‹ Sebelumnya</source>
+        <translation>‹ Previous</translation>
+    </message>
+    <message>
+        <source>Berikutnya ›</source>
+        <translation>Next ›</translation>
+    </message>
+    <message>
+        <source>Buka (Enter)</source>
+        <translation>Open (Enter)</translation>
+    </message>
+    <message>
+        <source>Setujui</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>Tolak…</source>
+        <translation>Reject…</translation>
+    </message>
+    <message>
+        <source> + %1 pengecualian</source>
+        <translation> + %1 exceptions</translation>
+    </message>
+    <message>
+        <source>Ya</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>Halaman %1 · rekaman %2–%3</source>
+        <translation>Page %1 · records %2–%3</translation>
+    </message>
+    <message>
+        <source>Tidak ada rekaman yang cocok dengan saringan.</source>
+        <translation>No records match the filters.</translation>
+    </message>
+    <message>
+        <source>Hanya supervisor yang dapat menyetujui atau menolak rekaman.</source>
+        <translation>Only a supervisor can approve or reject records.</translation>
+    </message>
+    <message>
+        <source>Setujui (%1)</source>
+        <translation>Approve (%1)</translation>
+    </message>
+    <message>
+        <source>Hanya rekaman berstatus &quot;Menunggu persetujuan&quot; yang dapat disetujui atau ditolak.</source>
+        <translation>Only records &quot;Awaiting approval&quot; can be approved or rejected.</translation>
+    </message>
+    <message>
+        <source>Penolakan satu per satu, masing-masing dengan alasannya.</source>
+        <translation>Rejections go one at a time, each with its reason.</translation>
+    </message>
+    <message>
+        <source>Pilih beberapa baris (Ctrl/Shift+klik) untuk menyetujui sekaligus.</source>
+        <translation>Select several rows (Ctrl/Shift+click) to approve them together.</translation>
+    </message>
+    <message>
+        <source>%1 rekaman disetujui.</source>
+        <translation>%1 records approved.</translation>
+    </message>
+    <message>
+        <source>Tolak rekaman %1 (operator %2, %3)? Rekaman kembali ke operator untuk diperbaiki.</source>
+        <translation>Reject record %1 (operator %2, %3)? The record goes back to the operator for correction.</translation>
+    </message>
+    <message>
+        <source>Rekaman ditolak; operator melihat alasannya.</source>
+        <translation>Record rejected; the operator sees the reason.</translation>
+    </message>
+    <message>
+        <source>Pilih rekaman lalu tekan Enter (atau klik dua kali) untuk melihat isinya.</source>
+        <translation>Select a record and press Enter (or double-click) to see it.</translation>
+    </message>
+</context>
+<context>
     <name>RegionPicker</name>
     <message>
         <source>— pilih provinsi —</source>
@@ -426,6 +946,33 @@ Ctrl+L lock the station</translation>
     <message>
         <source>&amp;Desa/kelurahan</source>
         <translation>Vi&amp;llage (desa/kelurahan)</translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <source>Tolak rekaman</source>
+        <translation>Reject record</translation>
+    </message>
+    <message>
+        <source>Contoh: foto buram, ulangi pengambilan foto wajah</source>
+        <translation>For example: blurred photo, retake the face photo</translation>
+    </message>
+    <message>
+        <source>Alasan wajib diisi (maksimal %1 karakter); operator akan melihatnya.</source>
+        <translation>A reason is required (at most %1 characters); the operator will see it.</translation>
+    </message>
+    <message>
+        <source>Tolak</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Alasan terlalu panjang: %1 dari maksimal %2 karakter.</source>
+        <translation>The reason is too long: %1 of at most %2 characters.</translation>
     </message>
 </context>
 <context>
@@ -473,6 +1020,52 @@ Ctrl+L lock the station</translation>
     <message>
         <source>Isi kata sandi.</source>
         <translation>Enter the password.</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePadWidget</name>
+    <message>
+        <source>Tanda tangan di dalam kotak putih dengan pena atau mouse.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hapus  (Del)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Urungkan  (Ctrl+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Selesai  (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message>
+        <source>Sinkron:</source>
+        <translation>Sync:</translation>
+    </message>
+    <message>
+        <source>memeriksa…</source>
+        <translation>checking…</translation>
+    </message>
+    <message>
+        <source>%1 menunggu · belum diarahkan ke server</source>
+        <translation>%1 waiting · not pointed at a server</translation>
+    </message>
+    <message>
+        <source>%1 menunggu</source>
+        <translation>%1 waiting</translation>
+    </message>
+    <message>
+        <source>galat %1</source>
+        <translation>error %1</translation>
+    </message>
+    <message>
+        <source>terakhir berhasil %1</source>
+        <translation>last success %1</translation>
     </message>
 </context>
 </TS>
