@@ -55,3 +55,13 @@ def test_unknown_codes(code):
     assert not regions.exists(code)
     with pytest.raises(regions.UnknownRegion, match="tidak dikenal"):
         regions.get(code)
+
+
+def test_postal_codes_for_villages():
+    pasiraman = regions.get("35.05.08.2001")
+    assert pasiraman.name == "Pasiraman" and pasiraman.postal_code == "66173"
+    blitar_villages = [v for k in regions.children("35.05") for v in regions.children(k.code)]
+    with_code = [v for v in blitar_villages if v.postal_code]
+    assert len(with_code) >= len(blitar_villages) - 2
+    assert all(len(v.postal_code) == 5 and v.postal_code.isdigit() for v in with_code)
+    assert regions.get("35.05").postal_code is None

@@ -34,6 +34,7 @@ class Region:
     name: str
     level: Level
     parent_code: str | None
+    postal_code: str | None = None  # villages only, where the reference data has one
 
     @property
     def digits(self) -> str:
@@ -75,12 +76,17 @@ def _table(level: Level) -> dict[str, Region]:
     next(reader)  # header
     table: dict[str, Region] = {}
     for row in reader:
+        postal = None
         if level is Level.PROVINCE:
             code, cname = row
             parent = None
+        elif level is Level.VILLAGE:
+            code, parent, cname, postal = row
         else:
             code, parent, cname = row
-        table[code] = Region(code=code, name=cname, level=level, parent_code=parent)
+        table[code] = Region(
+            code=code, name=cname, level=level, parent_code=parent, postal_code=postal or None
+        )
     return table
 
 
