@@ -15,7 +15,10 @@ from tests.ui_capture_helpers import (
     STEP_TIMEOUT_MS,
     capture_face,
     capture_finger,
+    finish_and_save,
+    on_device,
     sign,
+    supervisor_confirms,
     to_face_step,
 )
 from tests.ui_helpers import credential, make_window, open_demo, sign_in, wait_idle  # noqa: F401
@@ -93,3 +96,121 @@ def test_click_through_from_sign_in_to_a_saved_captured_record(qtbot, make_windo
     assert record.signature.format == "iso19794-7+json"
     assert record.signature.device_id == "screen-pad:signature"
     assert record.signature_image.data[:4] == b"\x89PNG"
+
+
+def capture_events(station, credentials, record_id):  # noqa: ANN001, ANN201
+    """The record's capture events in the audit chain (read as the supervisor)."""
+    supervisor = credential(credentials, "supervisor")
+    station.auth.sign_out()
+    station.auth.sign_in(supervisor.username, supervisor.password)
+    return [e for e in station.audit.events(record_id=record_id) if e.action == "capture"]
+
+
+def _face_then_fingers(qtbot, window) -> None:  # noqa: ANN001
+    to_face_step(qtbot, window)
+    capture_face(qtbot, window)
+    qtbot.keyClick(window.enrollment.capture.face.next_button, Qt.Key.Key_Return)
+    assert window.enrollment.current_step() == 2
+
+
+def test_a_low_quality_finger_goes_through_retries_to_a_supervisor_forced_capture(
+        qtbot, make_window, demo_station) -> None:  # noqa: ANN001
+    station, credentials = demo_station
+    window = signed_in_window(qtbot, make_window, demo_station)
+    flow = window.enrollment.capture
+    fingers = flow.fingers
+    _face_then_fingers(qtbot, window)
+    assert capture_finger(qtbot, window).startswith("✓")  # right thumb
+    on_device(fingers.slot, lambda d: d.set_quality("smudged"))  # a worn right index
+    pos = FingerPosition.RIGHT_INDEX
+    for attempt in (1, 2, 3):
+        assert fingers.current == pos and fingers.capture_button.isEnabled()
+        assert not fingers.force_button.isEnabled()
+        text = capture_finger(qtbot, window)
+        assert text.startswith("✗") and f"percobaan {attempt} dari 3" in text, text
+        assert pos not in flow.state.fingers
+    assert "supervisor" in text and not fingers.capture_button.isEnabled()
+    assert fingers.force_button.isEnabled()
+    best = fingers.best[pos].quality.score
+    assert best < 40
+
+    qtbot.keyClick(fingers, Qt.Key.Key_F)
+    # the operator cannot approve for themselves; a wrong password is refused; nothing is lost
+    operator = credential(credentials, "operator")
+    supervisor_confirms(qtbot, fingers, operator.username, operator.password)
+    qtbot.waitUntil(fingers.dialog.problem.isVisible, timeout=STEP_TIMEOUT_MS)
+    assert fingers.dialog.isVisible() and pos not in flow.state.fingers
+    supervisor_confirms(qtbot, fingers, "supervisor", "not-the-password")
+    qtbot.waitUntil(lambda: "sandi" in fingers.dialog.problem.text().lower(),
+                    timeout=STEP_TIMEOUT_MS)
+    assert pos not in flow.state.fingers
+    supervisor = credential(credentials, "supervisor")
+    supervisor_confirms(qtbot, fingers, supervisor.username, supervisor.password)
+    qtbot.waitUntil(lambda: pos in flow.state.fingers, timeout=STEP_TIMEOUT_MS)
+    assert not fingers.dialog.isVisible()
+    assert fingers.current == FingerPosition.RIGHT_MIDDLE  # moved on
+    qtbot.waitUntil(fingers.capture_button.hasFocus, timeout=2000)  # Space captures the next
+
+    on_device(fingers.slot, lambda d: d.set_quality("good"))
+    for _ in range(8):
+        assert capture_finger(qtbot, window).startswith("✓")
+    record_id = finish_and_save(qtbot, window)
+
+    record = station.records.open(record_id)
+    forced = record.fingers[pos]
+    assert forced.forced_by == "supervisor" and forced.attempts == 3
+    assert forced.quality == pytest.approx(best, abs=0.06) and forced.quality < 40
+    assert all(c.forced_by is None for p, c in record.fingers.items() if p != pos)
+    events = capture_events(station, credentials, record_id)
+    assert [(e.details["position"], e.details["forced_by"], e.details["attempts"])
+            for e in events] == [(int(pos), "supervisor", 3)]
+
+
+def test_an_exception_is_confirmed_by_a_supervisor_and_saved(qtbot, make_window,
+                                                             demo_station) -> None:
+    station, credentials = demo_station
+    window = signed_in_window(qtbot, make_window, demo_station)
+    flow = window.enrollment.capture
+    fingers = flow.fingers
+    _face_then_fingers(qtbot, window)
+    for _ in range(9):
+        assert capture_finger(qtbot, window).startswith("✓")
+    pos = FingerPosition.LEFT_LITTLE
+    assert fingers.current == pos and not fingers.next_button.isEnabled()
+    qtbot.keyClick(fingers, Qt.Key.Key_E)
+    dialog = fingers.dialog
+    dialog.reason.setCurrentIndex(dialog.reason.findData("BANDAGED"))
+    dialog.note.setText("luka bakar")
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # changed their mind
+    assert pos not in flow.state.exceptions and not fingers.next_button.isEnabled()
+    qtbot.keyClick(fingers, Qt.Key.Key_E)
+    dialog = fingers.dialog
+    dialog.reason.setCurrentIndex(dialog.reason.findData("BANDAGED"))
+    dialog.note.setText("luka bakar")
+    supervisor = credential(credentials, "supervisor")
+    supervisor_confirms(qtbot, fingers, supervisor.username, supervisor.password)
+    qtbot.waitUntil(lambda: pos in flow.state.exceptions, timeout=STEP_TIMEOUT_MS)
+    assert fingers.warning.isVisible() and "9 dari 10" in fingers.warning.text()
+    assert "diperban" in fingers.boxes[pos].text()
+
+    # the review repeats the warning; the record keeps the confirmed exception
+    qtbot.waitUntil(fingers.next_button.hasFocus, timeout=2000)  # Enter moves on
+    qtbot.keyClick(fingers, Qt.Key.Key_Return)
+    sign(qtbot, window)
+    qtbot.keyClick(flow.signature.pad.canvas, Qt.Key.Key_Return)
+    qtbot.waitUntil(flow.signature.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    qtbot.keyClick(flow.signature, Qt.Key.Key_Return)
+    qtbot.waitUntil(flow.review.save_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    assert "9 dari 10" in flow.review.warning.text()
+    record_id = flow.review.enrollment.record_id
+    qtbot.keyClick(flow.review, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.enrollment.current_step() == 0, timeout=STEP_TIMEOUT_MS)
+    wait_idle(qtbot, window)
+    record = station.records.open(record_id)
+    assert pos not in record.fingers and len(record.fingers) == 9
+    exc = record.finger_exceptions[pos]
+    assert exc.reason.value == "BANDAGED" and exc.confirmed_by == "supervisor"
+    assert exc.note == "luka bakar"
+    events = capture_events(station, credentials, record_id)
+    assert [(e.details["position"], e.details["exception"], e.details["confirmed_by"])
+            for e in events] == [(int(pos), "BANDAGED", "supervisor")]

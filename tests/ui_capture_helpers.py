@@ -76,3 +76,36 @@ def sign(qtbot, window: MainWindow) -> None:  # noqa: ANN001
             qtbot.wait(12)
         qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x0 + 120, 100))
     qtbot.wait(50)
+
+
+def finish_and_save(qtbot, window: MainWindow) -> str:  # noqa: ANN001
+    """From the finger step (all ten done): sign, review, save; return the record id."""
+    page, flow = window.enrollment, window.enrollment.capture
+    qtbot.waitUntil(flow.fingers.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    qtbot.keyClick(flow.fingers, Qt.Key.Key_Return)
+    assert page.current_step() == 3
+    sign(qtbot, window)
+    qtbot.keyClick(flow.signature.pad.canvas, Qt.Key.Key_Return)
+    qtbot.waitUntil(flow.signature.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    qtbot.keyClick(flow.signature, Qt.Key.Key_Return)
+    review = flow.review
+    qtbot.waitUntil(review.save_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    record_id = review.enrollment.record_id
+    qtbot.keyClick(review, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.current_step() == 0, timeout=STEP_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=STEP_TIMEOUT_MS)
+    return record_id
+
+
+def on_device(slot, fn) -> None:  # noqa: ANN001
+    """Run `fn(device)` on an open device's worker (quality changes, fault injection)."""
+    assert slot.handle is not None, "the device is not open yet"
+    slot.handle.submit(lambda device, _token: fn(device)).result(5)
+
+
+def supervisor_confirms(qtbot, step, username: str, password: str) -> None:  # noqa: ANN001
+    dialog = step.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=STEP_TIMEOUT_MS)
+    dialog.username.setText(username)
+    dialog.password.setText(password)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

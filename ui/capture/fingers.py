@@ -247,6 +247,17 @@ class FingerStep(StepPage):
         else:
             set_message(self.warning, "", "neutral")
 
+    def _focus_action(self) -> None:
+        """Keep the keyboard focus on this step: on the button the operator needs next."""
+        if not self.window().isActiveWindow():  # back from the supervisor's dialog
+            self.window().activateWindow()
+        for button in (self.next_button, self.capture_button, self.force_button,
+                       self.exception_button):
+            if button.isEnabled():
+                button.setFocus()
+                return
+        self.setFocus()
+
     def _advance(self) -> None:
         for pos in CAPTURE_ORDER:
             if pos not in self.state.fingers and pos not in self.state.exceptions:
@@ -338,7 +349,7 @@ class FingerStep(StepPage):
                     .replace("%5", str(FINGER_MAX_RETRIES)))
             set_message(self.status, text + (f"\n{flags}" if flags else ""), "error")
         self.refresh()
-        (self.next_button if self.next_button.isEnabled() else self.capture_button).setFocus()
+        self._focus_action()
 
     def _device_failed(self, exc: BaseException) -> None:
         self.busy = False
@@ -351,6 +362,7 @@ class FingerStep(StepPage):
         self.live.clear()
         self.live.setText(self.tr("Pemindai tidak tersedia"))
         self.refresh()
+        self._focus_action()
 
     # --- supervisor decisions ------------------------------------------------------------------
 
@@ -372,6 +384,7 @@ class FingerStep(StepPage):
             .replace("%3", str(FINGER_QUALITY_THRESHOLD)).replace("%4", str(self.attempts[pos])),
             confirm=self._confirm(), tasks=self.ctx.tasks, locale=self.ctx.locale)
         self.dialog.confirmed.connect(lambda user: self._forced(pos, user))
+        self.dialog.rejected.connect(lambda: QTimer.singleShot(0, self._focus_action))
         self.dialog.open()
 
     def _forced(self, pos: FingerPosition, supervisor: str) -> None:
@@ -390,7 +403,7 @@ class FingerStep(StepPage):
                     attempts=self.attempts.get(pos, 1))
         self._advance()
         self.refresh()
-        self.capture_button.setFocus()
+        QTimer.singleShot(0, self._focus_action)  # after the dialog has given focus back
 
     def ask_exception(self) -> None:
         if self.busy or not self.isVisible():
@@ -405,6 +418,7 @@ class FingerStep(StepPage):
         dialog = self.dialog
         dialog.confirmed.connect(lambda user: self._excepted(
             pos, ExceptionReason(dialog.reason.currentData()), dialog.note.text().strip(), user))
+        dialog.rejected.connect(lambda: QTimer.singleShot(0, self._focus_action))
         dialog.open()
 
     def _excepted(self, pos: FingerPosition, reason: ExceptionReason, note: str,
@@ -422,7 +436,7 @@ class FingerStep(StepPage):
         self._audit(pos, exception=reason.value, confirmed_by=supervisor)
         self._advance()
         self.refresh()
-        (self.next_button if self.next_button.isEnabled() else self.capture_button).setFocus()
+        QTimer.singleShot(0, self._focus_action)  # after the dialog has given focus back
 
     def _audit(self, pos: FingerPosition, **details: object) -> None:
         audit = self.ctx.station.audit

@@ -9,6 +9,7 @@ review step saves and the flow emits `saved(record_id)` once the store has the r
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,8 @@ class CaptureFlow(QObject):
                                 or old.date_of_birth != applicant.date_of_birth):
             self.reset()
         self.state.applicant = applicant
+        if self.state.record_id is None:  # capture events in the audit name the record
+            self.state.record_id = str(uuid.uuid4())
         if not self._scanned_once:
             self._scanned_once = True
             self.devices.rescan()
