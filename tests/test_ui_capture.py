@@ -214,3 +214,38 @@ def test_an_exception_is_confirmed_by_a_supervisor_and_saved(qtbot, make_window,
     events = capture_events(station, credentials, record_id)
     assert [(e.details["position"], e.details["exception"], e.details["confirmed_by"])
             for e in events] == [(int(pos), "BANDAGED", "supervisor")]
+
+
+def test_a_device_that_disconnects_or_times_out_shows_a_clear_message_and_loses_nothing(
+        qtbot, make_window, demo_station) -> None:  # noqa: ANN001
+    window = signed_in_window(qtbot, make_window, demo_station)
+    page, flow = window.enrollment, window.enrollment.capture
+    flow.devices.manager.capture_timeout_s = 1.0  # a scanner that never answers: 1 s, not 40
+    to_face_step(qtbot, window)
+    face = flow.face
+    qtbot.waitUntil(lambda: face.slot.handle is not None, timeout=STEP_TIMEOUT_MS)
+    on_device(face.slot, lambda d: d.inject("disconnect"))  # the cable is pulled mid-capture
+    qtbot.keyClick(face.capture_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not face.busy and face.status.property("role") == "error",
+                    timeout=STEP_TIMEOUT_MS)
+    assert "terputus" in face.status.text() and "Spasi" in face.status.text()
+    assert flow.state.face is None and not face.next_button.isEnabled()
+    assert page.applicant is not None and page.full_name.text() == "SITI AMINAH"
+    # plugged back in: the next Space reopens the camera (and its preview) and takes the photo
+    qtbot.keyClick(face.capture_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(face.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    assert flow.state.face is not None and flow.state.portrait is not None
+    qtbot.waitUntil(lambda: not face.live.pixmap().isNull(), timeout=STEP_TIMEOUT_MS)
+    qtbot.keyClick(face.next_button, Qt.Key.Key_Return)
+
+    fingers = flow.fingers
+    for _ in range(2):
+        assert capture_finger(qtbot, window).startswith("✓")
+    kept = dict(flow.state.fingers)
+    on_device(fingers.slot, lambda d: d.inject("timeout"))
+    text = capture_finger(qtbot, window)
+    assert text.startswith("✗ Pemindai") and "tidak menjawab" in text, text
+    assert flow.state.fingers == kept and fingers.current == FingerPosition.RIGHT_MIDDLE
+    assert fingers.attempts.get(FingerPosition.RIGHT_MIDDLE, 0) == 0  # not a failed attempt
+    assert capture_finger(qtbot, window).startswith("✓")  # the scanner answers again
+    assert set(flow.state.fingers) == {*kept, FingerPosition.RIGHT_MIDDLE}

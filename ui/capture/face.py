@@ -93,7 +93,7 @@ class FaceStep(StepPage):
         self.slot = DeviceSlot(ctx.devices, self.picker,
                                lambda d: simulated_for_applicant(self.state, d), self)
         self.slot.frames.frame_ready.connect(self._show_frame)
-        self.slot.frames.failed.connect(self._device_failed)
+        self.slot.frames.failed.connect(self._preview_failed)
         self.picker.changed.connect(self._device_changed)
         self.capture_button.clicked.connect(self.capture)
         self.shortcut("Space", self.capture)
@@ -220,6 +220,13 @@ class FaceStep(StepPage):
                                          "Spasi untuk memotret ulang."), "ok")
         self.next_button.setEnabled(True)
         self.next_button.setFocus()
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        if getattr(exc, "code", "") == "device.unsupported":  # a device without live preview
+            self.live.setText(self.tr("Perangkat ini tidak punya pratinjau langsung; tekan "
+                                      "Spasi untuk merekam."))
+            return
+        self._device_failed(exc)
 
     def _device_failed(self, exc: BaseException) -> None:
         self.busy = False

@@ -138,7 +138,7 @@ class FingerStep(StepPage):
         self.slot = DeviceSlot(ctx.devices, self.picker,
                                lambda d: simulated_for_applicant(self.state, d), self)
         self.slot.frames.frame_ready.connect(self._show_frame)
-        self.slot.frames.failed.connect(self._device_failed)
+        self.slot.frames.failed.connect(self._preview_failed)
         self.picker.changed.connect(self._device_changed)
         self.capture_button.clicked.connect(self.capture)
         self.force_button.clicked.connect(self.ask_force)
@@ -350,6 +350,13 @@ class FingerStep(StepPage):
             set_message(self.status, text + (f"\n{flags}" if flags else ""), "error")
         self.refresh()
         self._focus_action()
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        if getattr(exc, "code", "") == "device.unsupported":  # a device without live preview
+            self.live.setText(self.tr("Perangkat ini tidak punya pratinjau langsung; tekan "
+                                      "Spasi untuk merekam."))
+            return
+        self._device_failed(exc)
 
     def _device_failed(self, exc: BaseException) -> None:
         self.busy = False
