@@ -237,7 +237,7 @@ def test_opening_a_record_shows_the_decrypted_record_and_images(qtbot, demo, mak
     lines = " ".join(w.text() for w in exceptions.findChildren(QLabel))
     assert "Kelingking kiri" in lines and "dikonfirmasi oleh supervisor" in lines
     assert detail.findChild(QLabel, "finger_info_10").text().startswith(
-        "Pengecualian:")
+        "Pengecualian:\n")
     notes = detail.findChild(QLabel, "detail_notes")
     assert notes is not None and "portrait" in notes.text()  # shown as not displayable
 

@@ -106,7 +106,8 @@ def test_indicator_names_the_refused_connection_then_success(qtbot, demo, receiv
     assert board.action_result.text().startswith("3 rekaman disegel.")
     qtbot.waitUntil(lambda: "CONNECTION_REFUSED" in indicator.text(), timeout=SYNC_TIMEOUT_MS)
     qtbot.waitUntil(lambda: "3 menunggu" in indicator.text(), timeout=SYNC_TIMEOUT_MS)
-    assert indicator.text().startswith("Sinkron: 3 menunggu · galat CONNECTION_REFUSED")
+    assert indicator.text() == "Sinkron: 3 menunggu · galat CONNECTION_REFUSED"
+    assert "CONNECTION_REFUSED: " in indicator.toolTip()  # with the whole message
     assert indicator.property("role") == "error"
     assert board.sync_state.text().startswith("Gagal: CONNECTION_REFUSED")
     assert "belum pernah" in board.sync_detail.text() or "Terakhir berhasil" in \

@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.station_label, 1)
         self.sync_indicator = SyncIndicator(self.sync, self.locale)
         bar.addPermanentWidget(self.sync_indicator)
+        self.station_label.setMinimumWidth(120)  # gives way to the sync indicator when narrow
         bar.addPermanentWidget(self.busy_label)
         bar.addPermanentWidget(self.lock_button)
         bar.addPermanentWidget(self.sign_out_button)

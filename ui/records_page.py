@@ -51,8 +51,8 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 MAX_REASON = 500  # the store's limit (records.MAX_REASON), checked again there
-THUMB = 112  # fingerprint thumbnail height in pixels
-THUMB_W = 80
+THUMB = 96  # fingerprint thumbnail height in pixels
+THUMB_W = 68
 
 S = RecordStatus
 
@@ -338,7 +338,7 @@ class RecordsPage(QWidget):
         self.detail_scroll = QScrollArea(objectName="detail_scroll")
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.detail_scroll.setMinimumWidth(500)
+        self.detail_scroll.setMinimumWidth(440)
         self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split.addWidget(self.detail_scroll)
         split.setStretchFactor(0, 1)
@@ -621,34 +621,52 @@ class RecordDetail(QWidget):
 
         card = QFrame()
         card.setProperty("role", "card")
-        top = QHBoxLayout(card)
-        top.setContentsMargins(16, 12, 16, 12)
+        body = QVBoxLayout(card)
+        body.setContentsMargins(16, 12, 16, 12)
+        body.setSpacing(10)
+        top = QHBoxLayout()
+        top.setSpacing(14)
         portrait = QLabel(objectName="detail_portrait")
-        portrait.setFixedSize(120, 160)
+        portrait.setFixedSize(96, 128)
         portrait.setAlignment(Qt.AlignmentFlag.AlignCenter)
         if opened.portrait is not None:
             portrait.setPixmap(QPixmap.fromImage(opened.portrait).scaled(
-                120, 160, Qt.AspectRatioMode.KeepAspectRatio,
+                96, 128, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
         else:
             portrait.setText(self.tr("(tanpa foto)"))
         top.addWidget(portrait, 0, Qt.AlignmentFlag.AlignTop)
-        form = QFormLayout()
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(3)
+        who = QVBoxLayout()
+        who.setSpacing(4)
         a = e.applicant
+        if a is not None:
+            name = QLabel(a.full_name, objectName="detail_name")
+            name.setProperty("role", "subtitle")
+            name.setWordWrap(True)
+            name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            who.addWidget(name)
+            nik = QLabel(a.nik, objectName="detail_nik")
+            nik.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            nik.setStyleSheet("font-size: 13pt; letter-spacing: 1px;")
+            who.addWidget(nik)
         status = QLabel(status_text(e.status), objectName="detail_status")
         status.setProperty("role", {S.CAPTURED: "warn", S.REJECTED: "error",
                                     S.APPROVED: "ok"}.get(e.status, "neutral"))
-        form.addRow(self.tr("Status"), status)
+        who.addWidget(status, 0, Qt.AlignmentFlag.AlignLeft)
+        who.addStretch(1)
+        top.addLayout(who, 1)
+        body.addLayout(top)
+
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(4)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         if a is not None:
             addr = a.address
             place = ", ".join(filter(None, [
                 addr.street, f"RT {addr.rt}/RW {addr.rw}", _safe(lambda: addr.village),
                 _safe(lambda: addr.district)]))
             for label, value in [
-                (self.tr("NIK"), a.nik),
-                (self.tr("Nama lengkap"), a.full_name),
                 (self.tr("Tempat/tgl lahir"),
                  f"{a.place_of_birth}, {a.date_of_birth.strftime('%d-%m-%Y')}"),
                 (self.tr("Jenis kelamin"), str(a.sex.value)),
@@ -673,7 +691,7 @@ class RecordDetail(QWidget):
             reason = QLabel(e.rejection_reason, objectName="detail_rejection")
             reason.setWordWrap(True)
             form.addRow(self.tr("Alasan penolakan"), reason)
-        top.addLayout(form, 1)
+        body.addLayout(form)
         col.addWidget(card)
 
         fingers = QFrame(objectName="detail_fingers")
@@ -701,24 +719,23 @@ class RecordDetail(QWidget):
                 image.setText("—")
             image.setObjectName(f"finger_{int(pos)}")
             cell.addWidget(image, 0, Qt.AlignmentFlag.AlignHCenter)
-            name = QLabel(_finger_name(pos))
+            name = QLabel(_finger_name(pos).replace(" ", "\n", 1))  # two short lines
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            name.setWordWrap(True)
-            name.setFixedWidth(THUMB_W + 8)
+            name.setStyleSheet("font-size: 9pt;")
             cell.addWidget(name, 0, Qt.AlignmentFlag.AlignHCenter)
             if capture is not None:
                 q = "—" if capture.quality is None else f"{capture.quality:.0f}"
                 text = self.tr("Mutu %1").replace("%1", q)
                 if capture.forced_by:
-                    text += self.tr(" · dipaksa oleh %1").replace("%1", capture.forced_by)
+                    text += "\n" + self.tr("dipaksa oleh %1").replace("%1", capture.forced_by)
             elif exception is not None:
-                text = self.tr("Pengecualian: %1").replace("%1", str(exception.reason.value))
+                text = self.tr("Pengecualian:\n%1").replace("%1", str(exception.reason.value))
             else:
                 text = self.tr("tidak ada")
             info = QLabel(text, objectName=f"finger_info_{int(pos)}")
             info.setProperty("role", "hint")
+            info.setStyleSheet("font-size: 9pt;")
             info.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            info.setWordWrap(True)
             cell.addWidget(info)
             grid.addLayout(cell, 1 + i // 5, i % 5)
         col.addWidget(fingers)

@@ -222,18 +222,20 @@ class SyncIndicator(QLabel):
         else:
             parts.append(self.tr("%1 menunggu").replace("%1", str(c.queued)))
             role = "ok"
+        detail = ""
         if snap.error is not None:
-            parts.append("· " + self.tr("galat %1").replace("%1", error_text(snap.error,
-                                                                              self.locale)))
+            # The code here, the whole message in the tooltip and on the dashboard.
+            parts.append("· " + self.tr("galat %1").replace("%1", snap.error.code))
+            detail = error_text(snap.error, self.locale)
             role = "error"
         elif snap.last_success is not None:
             parts.append("· " + self.tr("terakhir berhasil %1").replace(
                 "%1", snap.last_success.astimezone().strftime("%H:%M")))
         text = " ".join(parts)
-        short = text if len(text) <= 110 else text[:107] + "…"
-        self.setText(short)
-        self.setToolTip(text)
+        self.setText(text)
+        self.setToolTip("\n".join(filter(None, [text, detail])))
         set_role(self, role)
+        self.setMinimumWidth(self.sizeHint().width())  # the station name gives way first
 
 
 def with_coded_problems(

@@ -607,18 +607,6 @@ Ctrl+L lock the station</translation>
         <translation>(no photo)</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>NIK</source>
-        <translation>NIK</translation>
-    </message>
-    <message>
-        <source>Nama lengkap</source>
-        <translation>Full name</translation>
-    </message>
-    <message>
         <source>Tempat/tgl lahir</source>
         <translation>Place/date of birth</translation>
     </message>
@@ -671,12 +659,14 @@ Ctrl+L lock the station</translation>
         <translation>Quality %1</translation>
     </message>
     <message>
-        <source> · dipaksa oleh %1</source>
-        <translation> · forced by %1</translation>
+        <source>dipaksa oleh %1</source>
+        <translation>forced by %1</translation>
     </message>
     <message>
-        <source>Pengecualian: %1</source>
-        <translation>Exception: %1</translation>
+        <source>Pengecualian:
+%1</source>
+        <translation>Exception:
+%1</translation>
     </message>
     <message>
         <source>tidak ada</source>
