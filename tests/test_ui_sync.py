@@ -123,6 +123,10 @@ def test_indicator_names_the_refused_connection_then_success(qtbot, demo, receiv
     assert "terakhir berhasil" in indicator.text() and indicator.property("role") == "ok"
     assert board.sync_state.text() == "Semua rekaman tersegel sudah terkirim."
     assert receiver.stats()["packets"] == 3
+    # The dashboard on screen re-read its numbers after the attempt, without a click.
+    qtbot.waitUntil(lambda: board.queue_labels[S.ACKNOWLEDGED].text() == "3",
+                    timeout=SYNC_TIMEOUT_MS)
+    assert board.queue_labels[S.SEALED].text() == "0"
 
     # Signing out stops the runner.
     runner = window.sync.runner

@@ -213,6 +213,7 @@ class Dashboard(QWidget):
         self.timer.timeout.connect(self.refresh)
         self._build()
         sync.changed.connect(self._show_sync)
+        sync.attempted.connect(self._sync_attempted)
 
     # --- construction ------------------------------------------------------------------------
 
@@ -418,6 +419,10 @@ class Dashboard(QWidget):
         self._draw_chart()
         self._show_sync()
         self.refreshed.emit()
+
+    def _sync_attempted(self) -> None:
+        if self.isVisible():  # records may have moved on (sealed -> uploaded -> acknowledged)
+            self.refresh()
 
     def set_chart_mode(self, mode: str) -> None:
         self.chart_mode = mode

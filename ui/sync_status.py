@@ -92,6 +92,7 @@ class SyncController(QObject):
     """Starts/stops background delivery and publishes its state on the GUI thread."""
 
     changed = Signal()  # snapshot, queue or availability changed (GUI thread)
+    attempted = Signal()  # the runner finished an attempt (GUI thread)
     _from_sync_thread = Signal(object)  # SyncSnapshot, emitted on the sync thread
 
     def __init__(self, service: SyncServiceLike | None, tasks: TaskRunner,
@@ -183,6 +184,7 @@ class SyncController(QObject):
     def _on_snapshot(self, snapshot: SyncSnapshot) -> None:  # GUI thread
         self.snapshot = snapshot
         self.changed.emit()
+        self.attempted.emit()
         self.refresh()
 
 
