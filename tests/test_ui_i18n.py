@@ -59,7 +59,7 @@ def test_the_catalogue_is_in_step_with_the_sources(tmp_path):
     """pyside6-lupdate over ui/*.py finds no string that the .ts lacks (or no longer needs)."""
     copy = tmp_path / TS.name
     shutil.copy(TS, copy)
-    sources = sorted(str(p) for p in i18n.UI_SOURCES.glob("*.py"))
+    sources = sorted(str(p) for p in i18n.UI_SOURCES.rglob("*.py"))
     done = subprocess.run(
         [_tool("pyside6-lupdate"), *sources, "-source-language", "id", "-target-language", "en",
          "-no-obsolete", "-locations", "none", "-ts", str(copy)],

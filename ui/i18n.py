@@ -76,7 +76,7 @@ def _tool(name: str) -> str:
 
 
 def update() -> None:
-    sources = sorted(str(p) for p in UI_SOURCES.glob("*.py"))
+    sources = sorted(str(p) for p in UI_SOURCES.rglob("*.py"))
     subprocess.run(
         [_tool("pyside6-lupdate"), *sources, "-source-language", "id", "-target-language", "en",
          "-no-obsolete", "-locations", "none", "-ts", str(ts_path("en"))],

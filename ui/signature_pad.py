@@ -357,6 +357,8 @@ class SignaturePadWidget(QWidget):
         frame.addLayout(row)
         self.device_info = DeviceInfo(SCREEN_PAD.id, PAD_DEVICE_ID, make="Rekam",
                                       model="on-screen pad")
+        self._delivered = False  # the ink on the pad went to a capture
+        self._unclaimed: SignatureResult | None = None
         self._update_buttons()
 
     # -- binding: the pad is a device while it is shown -------------------------------------
@@ -380,7 +382,13 @@ class SignaturePadWidget(QWidget):
     # -- capture ------------------------------------------------------------------------------
 
     def _on_requested(self) -> None:
-        self.canvas.clear()
+        if self._unclaimed is not None:  # "done" was pressed just before the request arrived
+            result, self._unclaimed = self._unclaimed, None
+            self.broker.complete(result)
+            return
+        if self._delivered:  # a new capture starts on a clean pad; ink not yet delivered stays
+            self.canvas.clear()
+            self._delivered = False
         self.canvas.setFocus()
         self.capture_started.emit()
 
@@ -393,7 +401,10 @@ class SignaturePadWidget(QWidget):
         if self.canvas._current is not None:  # a stroke still open (button pressed mid-air)
             self.canvas._end(None)
         result = self.canvas.result(self.device_info)
-        self.broker.complete(result)
+        if self.broker.complete(result):
+            self._delivered = True
+        else:
+            self._unclaimed = result  # for a capture request still on its way
         self.done.emit(result)
 
     def _update_buttons(self) -> None:
@@ -404,6 +415,8 @@ class SignaturePadWidget(QWidget):
 
     def clear(self) -> None:
         self.canvas.clear()
+        self._unclaimed = None
+        self._delivered = False
 
 
 # --------------------------------------------------------------------------------------------

@@ -74,6 +74,22 @@ def png_pixmap(data: bytes) -> QPixmap:
     return pix
 
 
+def ink_pixmap(data: bytes, margin: int = 12) -> QPixmap:
+    """A rendered signature (black on white PNG) cropped to its ink, for display."""
+    image = QImage.fromData(data).convertToFormat(QImage.Format.Format_Grayscale8)
+    if image.isNull():
+        return QPixmap()
+    w, h = image.width(), image.height()
+    gray = np.frombuffer(image.constBits(), np.uint8, image.bytesPerLine() * h)
+    gray = gray.reshape(h, image.bytesPerLine())[:, :w]
+    ys, xs = np.nonzero(gray < 160)
+    if len(xs) == 0:
+        return QPixmap.fromImage(image)
+    x0, x1 = max(0, xs.min() - margin), min(w, xs.max() + margin)
+    y0, y1 = max(0, ys.min() - margin), min(h, ys.max() + margin)
+    return QPixmap.fromImage(image.copy(int(x0), int(y0), int(x1 - x0), int(y1 - y0)))
+
+
 def show_scaled(label: QLabel, pixmap: QPixmap) -> None:
     if pixmap.isNull():
         label.clear()
@@ -267,18 +283,24 @@ class DevicePicker(QWidget):
         self.service = service
         self.modality = modality
         self.setObjectName(f"picker_{modality.value}")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        label = QLabel(self.tr("Perangkat:"))
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        row = QHBoxLayout()
+        label = QLabel(self.tr("Perangkat"))
+        label.setProperty("role", "hint")
         self.combo = QComboBox(objectName=f"device_{modality.value}")
-        self.combo.setMinimumWidth(260)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         label.setBuddy(self.combo)
         self.rescan_button = QPushButton(self.tr("Cari ulang"), objectName="rescan")
         self.rescan_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rescan_button.clicked.connect(service.rescan)
         row.addWidget(label)
-        row.addWidget(self.combo, 1)
+        row.addStretch(1)
         row.addWidget(self.rescan_button)
+        column.addLayout(row)
+        column.addWidget(self.combo)
         service.scanned.connect(self.refill)
         self.combo.activated.connect(lambda _i: self.changed.emit())
         self.refill()

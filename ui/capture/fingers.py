@@ -209,8 +209,10 @@ class FingerStep(StepPage):
 
     def refresh(self) -> None:
         loc = self.ctx.locale
+        short = [self.tr("Ibu jari"), self.tr("Telunjuk"), self.tr("Tengah"), self.tr("Manis"),
+                 self.tr("Kelingking")]
         for pos, box in self.boxes.items():
-            name = finger_name(pos, loc)
+            name = short[(int(pos) - 1) % 5]  # the row says which hand
             cap = self.state.fingers.get(pos)
             exc = self.state.exceptions.get(pos)
             if cap is not None:
@@ -225,11 +227,11 @@ class FingerStep(StepPage):
             else:
                 mark = "—"
                 state = ""
-            box.setText(f"{int(pos)}  {name}\n{mark}")
+            box.setText(f"{int(pos)} {name}\n{mark}")
             colours = {"ok": "#e7f5ec", "warn": "#fff4d6", "error": "#fdecea", "": "#ffffff"}
             border = "3px solid #0b5c7a" if pos == self.current else "1px solid #c4cdd5"
             box.setStyleSheet(f"background: {colours[state]}; border: {border}; "
-                              "border-radius: 6px; font-size: 10pt; padding: 4px;")
+                              "border-radius: 6px; font-size: 9pt; padding: 1px;")
         pos = self.current
         self.slot_title.setText(self.tr("Jari %1 — %2").replace("%1", str(int(pos)))
                                 .replace("%2", finger_name(pos, loc).upper()))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 from station.domain import CAPTURE_ORDER, Enrollment, Problem
 from station.services import capture as capture_service
 from ui.capture.base import CaptureContext, CaptureState, StepPage
-from ui.capture.common import png_pixmap, problem_text, set_message
+from ui.capture.common import ink_pixmap, png_pixmap, problem_text, set_message
 from ui.capture.fingers import finger_name
 
 
@@ -105,8 +105,8 @@ class ReviewStep(StepPage):
         else:
             self.portrait.setText(self.tr("(tanpa foto)"))
         if s.signature_image is not None:
-            self.signature.setPixmap(png_pixmap(s.signature_image.data).scaledToHeight(
-                90, Qt.TransformationMode.SmoothTransformation))
+            self.signature.setPixmap(ink_pixmap(s.signature_image.data).scaledToHeight(
+                80, Qt.TransformationMode.SmoothTransformation))
         else:
             self.signature.setText(self.tr("(tanpa tanda tangan)"))
         lines = []

@@ -17,7 +17,7 @@ from ui.capture.common import (
     SCREEN_PAD_ID,
     DevicePicker,
     DeviceSlot,
-    png_pixmap,
+    ink_pixmap,
     problem_text,
     set_message,
 )
@@ -97,6 +97,8 @@ class SignatureStep(StepPage):
         chosen = self.picker.current()
         self._uses_screen = chosen is None or chosen.driver_id == SCREEN_PAD_ID
         self.pad.setVisible(self._uses_screen)
+        self.capture_button.setText(self.tr("Tanda tangan ulang  (Spasi)") if self._uses_screen
+                                    else self.tr("Mulai tanda tangan  (Spasi)"))
         self.device_hint.setVisible(not self._uses_screen)
         if not self._uses_screen and chosen is not None:
             self.device_hint.setText(self.tr("Minta pemohon menandatangani pada %1.")
@@ -152,7 +154,7 @@ class SignatureStep(StepPage):
             return
         self.state.signature, self.state.signature_image = outcome.signature, outcome.image
         if outcome.image is not None:
-            self.image.setPixmap(png_pixmap(outcome.image.data).scaled(
+            self.image.setPixmap(ink_pixmap(outcome.image.data).scaled(
                 320, 120, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
         set_message(self.status, self.tr("✓ Tanda tangan diterima. Enter untuk memeriksa dan "

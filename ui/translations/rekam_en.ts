@@ -204,6 +204,21 @@
     </message>
 </context>
 <context>
+    <name>DevicePicker</name>
+    <message>
+        <source>Perangkat</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Cari ulang</source>
+        <translation>Rescan</translation>
+    </message>
+    <message>
+        <source>— tidak ada perangkat; periksa sambungan lalu &quot;Cari ulang&quot; —</source>
+        <translation>— no device; check the connection, then &quot;Rescan&quot; —</translation>
+    </message>
+</context>
+<context>
     <name>EnrollmentPage</name>
     <message>
         <source>Perekaman KTP-el</source>
@@ -339,7 +354,7 @@
     </message>
     <message>
         <source>Lanjut: foto wajah  (Ctrl+→)</source>
-        <translation type="unfinished"></translation>
+        <translation>Next: face photo  (Ctrl+→)</translation>
     </message>
     <message>
         <source>1  Data kependudukan</source>
@@ -442,7 +457,7 @@
     </message>
     <message>
         <source>Lanjutkan ke foto wajah (Ctrl+→); data belum disimpan.</source>
-        <translation type="unfinished"></translation>
+        <translation>Continue to the face photo (Ctrl+→); nothing is saved yet.</translation>
     </message>
     <message numerus="yes">
         <source>Periksa kembali %n isian:</source>
@@ -465,7 +480,226 @@
     </message>
     <message>
         <source>✓ Rekaman tersimpan (nomor %1). Formulir siap untuk pemohon berikutnya.</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ Record saved (number %1). The form is ready for the next applicant.</translation>
+    </message>
+</context>
+<context>
+    <name>ExceptionDialog</name>
+    <message>
+        <source>Tidak ada (amputasi/cacat)</source>
+        <translation>Missing (amputated/malformed)</translation>
+    </message>
+    <message>
+        <source>Diperban / terluka</source>
+        <translation>Bandaged / injured</translation>
+    </message>
+    <message>
+        <source>Tidak dapat direkam</source>
+        <translation>Unable to capture</translation>
+    </message>
+    <message>
+        <source>keterangan (boleh kosong)</source>
+        <translation>note (optional)</translation>
+    </message>
+    <message>
+        <source>Alasan</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Keterangan</source>
+        <translation>Note</translation>
+    </message>
+</context>
+<context>
+    <name>FaceStep</name>
+    <message>
+        <source>2  Foto wajah</source>
+        <translation>2  Face photo</translation>
+    </message>
+    <message>
+        <source>Minta pemohon duduk tegak menghadap kamera, tanpa kacamata gelap atau penutup kepala yang menutupi wajah. Tekan Spasi untuk memotret bila panduan menunjukkan ✓.</source>
+        <translation>Ask the applicant to sit upright facing the camera, without dark glasses or headwear covering the face. Press Space to take the photo when the guidance shows ✓.</translation>
+    </message>
+    <message>
+        <source>Menyiapkan kamera…</source>
+        <translation>Preparing the camera…</translation>
+    </message>
+    <message>
+        <source>Foto 3:4
+muncul di sini</source>
+        <translation>The 3:4 photo
+appears here</translation>
+    </message>
+    <message>
+        <source>Ambil foto  (Spasi)</source>
+        <translation>Take photo  (Space)</translation>
+    </message>
+    <message>
+        <source>Latar belakang: MERAH (tahun lahir %1 ganjil)</source>
+        <translation>Backdrop: RED (birth year %1 is odd)</translation>
+    </message>
+    <message>
+        <source>Latar belakang: BIRU (tahun lahir %1 genap)</source>
+        <translation>Backdrop: BLUE (birth year %1 is even)</translation>
+    </message>
+    <message>
+        <source>✓ Posisi baik — tekan Spasi untuk memotret.</source>
+        <translation>✓ Good position — press Space to take the photo.</translation>
+    </message>
+    <message>
+        <source>Memotret…</source>
+        <translation>Taking the photo…</translation>
+    </message>
+    <message>
+        <source>Memeriksa foto…</source>
+        <translation>Checking the photo…</translation>
+    </message>
+    <message>
+        <source>✗ Foto belum memenuhi syarat; perbaiki lalu potret lagi (Spasi):</source>
+        <translation>✗ The photo does not meet the requirements yet; correct it and take it again (Space):</translation>
+    </message>
+    <message>
+        <source>✓ Foto diterima. Enter untuk lanjut ke sidik jari, Spasi untuk memotret ulang.</source>
+        <translation>✓ Photo accepted. Enter to go on to the fingerprints, Space to take it again.</translation>
+    </message>
+    <message>
+        <source>Perangkat ini tidak punya pratinjau langsung; tekan Spasi untuk merekam.</source>
+        <translation>This device has no live preview; press Space to capture.</translation>
+    </message>
+    <message>
+        <source>✗ Kamera: %1
+Foto yang sudah diterima tetap tersimpan di formulir. Periksa kamera lalu tekan Spasi untuk mencoba lagi.</source>
+        <translation>✗ Camera: %1
+A photo already accepted stays with the form. Check the camera, then press Space to try again.</translation>
+    </message>
+    <message>
+        <source>Kamera tidak tersedia</source>
+        <translation>Camera not available</translation>
+    </message>
+</context>
+<context>
+    <name>FingerStep</name>
+    <message>
+        <source>3  Sidik jari</source>
+        <translation>3  Fingerprints</translation>
+    </message>
+    <message>
+        <source>Sepuluh jari, tangan kanan dulu lalu tangan kiri. Letakkan jari rata di kaca pemindai, tekan Spasi. Kualitas minimal %1; paling banyak %2 kali percobaan, setelah itu supervisor memutuskan.</source>
+        <translation>Ten fingers, right hand first, then the left. Place the finger flat on the scanner glass and press Space. Minimum quality %1; at most %2 attempts, after which a supervisor decides.</translation>
+    </message>
+    <message>
+        <source>Kanan</source>
+        <translation>Right</translation>
+    </message>
+    <message>
+        <source>Kiri</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Ambil sidik jari  (Spasi)</source>
+        <translation>Capture finger  (Space)</translation>
+    </message>
+    <message>
+        <source>Simpan kualitas rendah (F) — supervisor</source>
+        <translation>Keep low quality (F) — supervisor</translation>
+    </message>
+    <message>
+        <source>Pengecualian jari (E) — supervisor</source>
+        <translation>Finger exception (E) — supervisor</translation>
+    </message>
+    <message>
+        <source>Ibu jari</source>
+        <translation>Thumb</translation>
+    </message>
+    <message>
+        <source>Telunjuk</source>
+        <translation>Index</translation>
+    </message>
+    <message>
+        <source>Tengah</source>
+        <translation>Middle</translation>
+    </message>
+    <message>
+        <source>Manis</source>
+        <translation>Ring</translation>
+    </message>
+    <message>
+        <source>Kelingking</source>
+        <translation>Little</translation>
+    </message>
+    <message>
+        <source>%1× gagal</source>
+        <translation>%1× failed</translation>
+    </message>
+    <message>
+        <source>Jari %1 — %2</source>
+        <translation>Finger %1 — %2</translation>
+    </message>
+    <message>
+        <source>Perhatian: hanya %1 dari 10 sidik jari yang direkam.</source>
+        <translation>Note: only %1 of 10 fingerprints were captured.</translation>
+    </message>
+    <message>
+        <source>Kualitas langsung: %1</source>
+        <translation>Live quality: %1</translation>
+    </message>
+    <message>
+        <source>tekan jari lebih rata</source>
+        <translation>press the finger flatter</translation>
+    </message>
+    <message>
+        <source>Merekam %1…</source>
+        <translation>Capturing %1…</translation>
+    </message>
+    <message>
+        <source>✓ %1: kualitas %2.</source>
+        <translation>✓ %1: quality %2.</translation>
+    </message>
+    <message>
+        <source>✗ %1: kualitas %2, di bawah %3 (percobaan %4 dari %5). Bersihkan jari dan kaca, tekan Spasi untuk mengulang.</source>
+        <translation>✗ %1: quality %2, below %3 (attempt %4 of %5). Clean the finger and the glass, press Space to try again.</translation>
+    </message>
+    <message>
+        <source>✗ %1: kualitas %2, di bawah %3 (percobaan %4 dari %5). Batas percobaan tercapai: minta supervisor menyimpan percobaan terbaik (F) atau mencatat pengecualian (E).</source>
+        <translation>✗ %1: quality %2, below %3 (attempt %4 of %5). No attempts left: ask a supervisor to keep the best attempt (F) or to record an exception (E).</translation>
+    </message>
+    <message>
+        <source>Perangkat ini tidak punya pratinjau langsung; tekan Spasi untuk merekam.</source>
+        <translation>This device has no live preview; press Space to capture.</translation>
+    </message>
+    <message>
+        <source>✗ Pemindai: %1
+Sidik jari yang sudah diterima tetap ada. Periksa pemindai lalu tekan Spasi untuk mencoba lagi.</source>
+        <translation>✗ Scanner: %1
+Fingerprints already accepted are kept. Check the scanner, then press Space to try again.</translation>
+    </message>
+    <message>
+        <source>Pemindai tidak tersedia</source>
+        <translation>Scanner not available</translation>
+    </message>
+    <message>
+        <source>Simpan sidik jari berkualitas rendah</source>
+        <translation>Keep a low-quality fingerprint</translation>
+    </message>
+    <message>
+        <source>%1: percobaan terbaik berkualitas %2 (minimal %3) setelah %4 kali. Supervisor menyetujui penyimpanannya dengan nama dan kata sandinya.</source>
+        <translation>%1: the best attempt scores %2 (minimum %3) after %4 tries. A supervisor approves keeping it with their user name and password.</translation>
+    </message>
+    <message>
+        <source>⚠ %1 disimpan dengan kualitas %2, disetujui %3.</source>
+        <translation>⚠ %1 kept with quality %2, approved by %3.</translation>
+    </message>
+    <message>
+        <source>Pengecualian sidik jari</source>
+        <translation>Fingerprint exception</translation>
+    </message>
+    <message>
+        <source>%1 tidak direkam. Pilih alasannya; supervisor mengonfirmasi dengan nama dan kata sandinya.</source>
+        <translation>%1 is not captured. Choose the reason; a supervisor confirms with their user name and password.</translation>
+    </message>
+    <message>
+        <source>Pengecualian %1 (%2) dikonfirmasi %3.</source>
+        <translation>Exception for %1 (%2) confirmed by %3.</translation>
     </message>
 </context>
 <context>
@@ -966,6 +1200,55 @@ Ctrl+L lock the station</translation>
     </message>
 </context>
 <context>
+    <name>ReviewStep</name>
+    <message>
+        <source>5  Periksa &amp; simpan</source>
+        <translation>5  Review &amp; save</translation>
+    </message>
+    <message>
+        <source>Periksa ringkasan bersama pemohon. Simpan (Ctrl+S) menyimpan rekaman secara terenkripsi; formulir baru terbuka setelah rekaman benar-benar tersimpan.</source>
+        <translation>Review the summary with the applicant. Save (Ctrl+S) stores the record encrypted; a new form opens once the record is really stored.</translation>
+    </message>
+    <message>
+        <source>Simpan rekaman  (Ctrl+S)</source>
+        <translation>Save record  (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>(tanpa foto)</source>
+        <translation>(no photo)</translation>
+    </message>
+    <message>
+        <source>(tanpa tanda tangan)</source>
+        <translation>(no signature)</translation>
+    </message>
+    <message>
+        <source>  disetujui %1</source>
+        <translation>  approved by %1</translation>
+    </message>
+    <message>
+        <source>Memeriksa urutan sidik jari…</source>
+        <translation>Checking the finger sequence…</translation>
+    </message>
+    <message>
+        <source>Belum dapat disimpan:</source>
+        <translation>Cannot be saved yet:</translation>
+    </message>
+    <message>
+        <source>✓ Semua pemeriksaan lolos. Ctrl+S untuk menyimpan.</source>
+        <translation>✓ All checks passed. Ctrl+S to save.</translation>
+    </message>
+    <message>
+        <source>Menyimpan…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>✗ Rekaman belum tersimpan (semua isian tetap ada):
+%1</source>
+        <translation>✗ The record is not saved (everything entered is kept):
+%1</translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <source>Rekam</source>
@@ -1016,19 +1299,98 @@ Ctrl+L lock the station</translation>
     <name>SignaturePadWidget</name>
     <message>
         <source>Tanda tangan di dalam kotak putih dengan pena atau mouse.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign inside the white box with the pen or the mouse.</translation>
     </message>
     <message>
         <source>Hapus  (Del)</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear  (Del)</translation>
     </message>
     <message>
         <source>Urungkan  (Ctrl+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>Undo  (Ctrl+Z)</translation>
     </message>
     <message>
         <source>Selesai  (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Done  (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureStep</name>
+    <message>
+        <source>4  Tanda tangan</source>
+        <translation>4  Signature</translation>
+    </message>
+    <message>
+        <source>Pemohon menandatangani di kotak putih (pena atau mouse) lalu menekan Selesai (Enter). Hapus (Del) dan Urungkan (Ctrl+Z) memperbaiki coretan.</source>
+        <translation>The applicant signs in the white box (pen or mouse), then presses Done (Enter). Clear (Del) and Undo (Ctrl+Z) correct the strokes.</translation>
+    </message>
+    <message>
+        <source>Mulai tanda tangan  (Spasi)</source>
+        <translation>Start signature  (Space)</translation>
+    </message>
+    <message>
+        <source>Tanda tangan ulang  (Spasi)</source>
+        <translation>Sign again  (Space)</translation>
+    </message>
+    <message>
+        <source>Minta pemohon menandatangani pada %1.</source>
+        <translation>Ask the applicant to sign on %1.</translation>
+    </message>
+    <message>
+        <source>Menunggu tanda tangan…</source>
+        <translation>Waiting for the signature…</translation>
+    </message>
+    <message>
+        <source>Memeriksa tanda tangan…</source>
+        <translation>Checking the signature…</translation>
+    </message>
+    <message>
+        <source>✗ Tanda tangan belum memenuhi syarat; ulangi:</source>
+        <translation>✗ The signature does not meet the requirements; sign again:</translation>
+    </message>
+    <message>
+        <source>✓ Tanda tangan diterima. Enter untuk memeriksa dan menyimpan; Spasi untuk mengulang.</source>
+        <translation>✓ Signature accepted. Enter to review and save; Space to sign again.</translation>
+    </message>
+    <message>
+        <source>✗ Pad tanda tangan: %1
+Tekan Spasi untuk mencoba lagi.</source>
+        <translation>✗ Signature pad: %1
+Press Space to try again.</translation>
+    </message>
+</context>
+<context>
+    <name>StepPage</name>
+    <message>
+        <source>← Kembali  (Alt+←)</source>
+        <translation>← Back  (Alt+←)</translation>
+    </message>
+    <message>
+        <source>Lanjut  (Enter)</source>
+        <translation>Next  (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorDialog</name>
+    <message>
+        <source>Nama pengguna supervisor</source>
+        <translation>Supervisor user name</translation>
+    </message>
+    <message>
+        <source>Kata sandi</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Konfirmasi</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <source>Isi nama pengguna dan kata sandi supervisor.</source>
+        <translation>Enter the supervisor&apos;s user name and password.</translation>
     </message>
 </context>
 <context>
