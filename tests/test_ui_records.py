@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel
 from station.domain import RecordStatus, regions
 from tests.sync_helpers import make_enrollment
 from tests.ui_helpers import SIGN_IN_TIMEOUT_MS, credential, demo, make_window, sign_in, wait_idle
-from ui.records_page import PAGE_SIZE, RecordsPage
+from ui.records_page import PAGE_SIZE, RecordsPage, RejectDialog
 
 __all__ = ["demo", "make_window"]  # fixtures
 
@@ -107,6 +107,20 @@ def test_supervisor_approves_several_and_rejects_one_with_a_reason(qtbot, demo, 
     assert rejected.rejection_reason == "Foto wajah buram, ulangi"
     assert page.table.rowCount() == 2
     untouched = set(ids) - set(chosen) - {victim}
+    assert all(station.records.summary(r).status is S.CAPTURED for r in untouched)
+
+    # Locking the station while a rejection is being written cancels it; nothing changes.
+    select_rows(page, [0])
+    qtbot.mouseClick(page.reject_button, Qt.MouseButton.LeftButton)
+    dialog = page.reject_dialog
+    qtbot.keyClicks(dialog.reason, "belum selesai")
+    window.lock()
+    qtbot.waitUntil(lambda: page.reject_dialog is None, timeout=SIGN_IN_TIMEOUT_MS)
+    assert not [d for d in window.findChildren(RejectDialog) if d.isVisible()]
+    wait_idle(qtbot, window)
+    window.unlock(credential(creds, "supervisor").password)
+    qtbot.waitUntil(lambda: window.current_page_name() == "records", timeout=SIGN_IN_TIMEOUT_MS)
+    wait_idle(qtbot, window)
     assert all(station.records.summary(r).status is S.CAPTURED for r in untouched)
 
 

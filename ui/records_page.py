@@ -386,6 +386,12 @@ class RecordsPage(QWidget):
             self.reject_dialog.reject()
         self._update_actions()
 
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        """Locking (or leaving the page) cancels an open rejection: nothing decided unseen."""
+        super().hideEvent(event)
+        if self.reject_dialog is not None:
+            self.reject_dialog.reject()
+
     @property
     def can_approve(self) -> bool:
         return self.role is not None and can(self.role, Permission.APPROVE)
