@@ -217,3 +217,24 @@ def test_admin_exports_to_media_and_imports_the_receipts(qtbot, demo, receiver, 
     with qtbot.assertNotEmitted(board.action_finished, wait=300):
         qtbot.mouseClick(board.import_button, Qt.MouseButton.LeftButton)
     assert board.import_button.isEnabled() and board.action_progress.isHidden()
+
+
+def test_last_run_from_the_state_file_names_its_cause(demo, receiver) -> None:  # noqa: ANN001
+    """Before the runner reports, the window shows the last run recorded by `rekam sync run`."""
+    from ui.sync_status import SyncSnapshot
+
+    station, creds = demo
+    provision(station, creds, receiver, f"http://127.0.0.1:{free_port()}")
+    approved(station, creds, range(1, 3))
+    service = SyncService(station)
+    sup = credential(creds, "supervisor")
+    station.auth.sign_in(sup.username, sup.password)
+    service.seal()
+    station.auth.sign_out()
+    state = service.run_once()  # refused: nothing listens on that port
+    snap = SyncSnapshot.from_status(service.status()["last_run"])
+    assert snap.error is not None and snap.error.code == "CONNECTION_REFUSED"
+    assert snap.error.message("id") == state.last_error.problem.message_id
+    assert snap.error.message("en") == state.last_error.problem.message_en
+    assert snap.last_attempt is not None and snap.consecutive_failures == 1
+    assert SyncSnapshot.from_status(None) == SyncSnapshot()
