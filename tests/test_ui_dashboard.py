@@ -73,10 +73,11 @@ def test_numbers_equal_the_store(qtbot, demo, make_window):  # noqa: ANN001
     with qtbot.waitSignal(board.refreshed, timeout=SIGN_IN_TIMEOUT_MS):
         qtbot.mouseClick(board.refresh_button, Qt.MouseButton.LeftButton)
     assert board.queue_labels[S.APPROVED].text() == str(counts[S.APPROVED]) == "4"
-    # Supervisors see sealing but not media export, receipts or the target setting.
-    assert board.seal_button.isVisibleTo(board)
-    assert not board.export_button.isVisibleTo(board)
-    assert not board.target_row.isVisibleTo(board)
+    # No sync service in this window: no delivery buttons, and the card says so.
+    assert board.sync_state.text() == "Sinkronisasi tidak tersedia di jendela ini."
+    for button in (board.seal_button, board.export_button, board.import_button):
+        assert not button.isVisibleTo(board)
+    assert not board.target_row.isVisibleTo(board)  # the target is an admin setting
 
 
 def test_admin_sets_the_daily_target(qtbot, demo, make_window):  # noqa: ANN001
@@ -85,7 +86,7 @@ def test_admin_sets_the_daily_target(qtbot, demo, make_window):  # noqa: ANN001
          when=datetime.combine(date.today(), time(0, 1)).astimezone())
     window = signed_in(qtbot, make_window, station, credential(creds, "admin"))
     board = open_dashboard(qtbot, window)
-    assert board.target_row.isVisibleTo(board) and board.export_button.isVisibleTo(board)
+    assert board.target_row.isVisibleTo(board)
     board.target_edit.setValue(12)
     with qtbot.waitSignal(board.refreshed, timeout=SIGN_IN_TIMEOUT_MS):
         qtbot.mouseClick(board.target_save, Qt.MouseButton.LeftButton)

@@ -99,6 +99,10 @@ def test_indicator_names_the_refused_connection_then_success(qtbot, demo, receiv
     window.open_page("dashboard")
     board = window.dashboard
     wait_idle(qtbot, window)
+    # Supervisors seal; media export and receipts are the admin's.
+    assert board.seal_button.isVisibleTo(board)
+    assert not board.export_button.isVisibleTo(board)
+    assert not board.import_button.isVisibleTo(board)
 
     # Seal: the records wait in the outbox and the upload is refused (nothing listens).
     with qtbot.waitSignal(board.action_finished, timeout=SYNC_TIMEOUT_MS):

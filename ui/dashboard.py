@@ -363,9 +363,10 @@ class Dashboard(QWidget):
     def set_role(self, role: Role | str | None) -> None:
         self.role = Role(role) if role else None
         r = self.role
-        self.seal_button.setVisible(r is not None and can(r, Permission.SEAL))
-        self.export_button.setVisible(r is not None and can(r, Permission.EXPORT))
-        self.import_button.setVisible(r is not None and can(r, Permission.EXPORT))
+        ready = r is not None and self.sync.available  # no service: no delivery buttons
+        self.seal_button.setVisible(ready and can(r, Permission.SEAL))
+        self.export_button.setVisible(ready and can(r, Permission.EXPORT))
+        self.import_button.setVisible(ready and can(r, Permission.EXPORT))
         self.target_row.setVisible(r is not None and can(r, Permission.SETTINGS))
         if r is None:
             self.timer.stop()
