@@ -114,7 +114,8 @@ class OpenedRecord:
     portrait: QImage | None = None
     signature: QImage | None = None
     fingers: dict[int, QImage | None] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # images that could not be shown
+    # Images that could not be shown: "portrait", "signature" or "finger:N".
+    notes: list[str] = field(default_factory=list)
 
 
 def _image(data: bytes | None) -> QImage | None:
@@ -161,7 +162,7 @@ def open_record(records: Any, record_id: str) -> OpenedRecord:
             log.warning("finger %s of %s not shown: %s", int(pos), record_id, type(exc).__name__)
             opened.fingers[int(pos)] = None
         if opened.fingers[int(pos)] is None:
-            opened.notes.append(f"finger {int(pos)}")
+            opened.notes.append(f"finger:{int(pos)}")
     return opened
 
 
@@ -784,11 +785,19 @@ class RecordDetail(QWidget):
         if opened.notes:
             note = QLabel(self.tr("Tidak dapat ditampilkan: %1 (data tersimpan utuh; hubungi "
                                   "petugas TI bila berulang).").replace(
-                "%1", ", ".join(opened.notes)), objectName="detail_notes")
+                "%1", ", ".join(self._note_text(n) for n in opened.notes)),
+                objectName="detail_notes")
             note.setProperty("role", "warn")
             note.setWordWrap(True)
             col.addWidget(note)
         col.addStretch(1)
+
+
+    def _note_text(self, note: str) -> str:
+        if note.startswith("finger:"):
+            return _finger_name(FingerPosition(int(note.split(":", 1)[1])))
+        return {"portrait": self.tr("foto wajah"),
+                "signature": self.tr("gambar tanda tangan")}.get(note, note)
 
 
 def _safe(fn: Callable[[], str]) -> str:

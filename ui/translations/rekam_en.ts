@@ -931,6 +931,14 @@ Ctrl+L lock the station</translation>
         <translation>Cannot be shown: %1 (the stored data is intact; call IT staff if this repeats).</translation>
     </message>
     <message>
+        <source>foto wajah</source>
+        <translation>face photo</translation>
+    </message>
+    <message>
+        <source>gambar tanda tangan</source>
+        <translation>signature image</translation>
+    </message>
+    <message>
         <source>Jempol kanan</source>
         <translation>Right thumb</translation>
     </message>
