@@ -249,3 +249,58 @@ def test_a_device_that_disconnects_or_times_out_shows_a_clear_message_and_loses_
     assert fingers.attempts.get(FingerPosition.RIGHT_MIDDLE, 0) == 0  # not a failed attempt
     assert capture_finger(qtbot, window).startswith("✓")  # the scanner answers again
     assert set(flow.state.fingers) == {*kept, FingerPosition.RIGHT_MIDDLE}
+
+
+def test_the_same_finger_in_two_slots_blocks_saving_and_names_both_slots(
+        qtbot, make_window, demo_station) -> None:  # noqa: ANN001
+    from devices.simulated.driver import SimulatedScanner
+
+    station, _ = demo_station
+    window = signed_in_window(qtbot, make_window, demo_station)
+    page, flow = window.enrollment, window.enrollment.capture
+    fingers = flow.fingers
+    _face_then_fingers(qtbot, window)
+    assert capture_finger(qtbot, window).startswith("✓")  # right thumb
+
+    def thumb_again(device) -> None:  # noqa: ANN001
+        """The applicant puts the right thumb down again when asked for the index."""
+        device.capture = lambda position, cancel, **kw: SimulatedScanner.capture(
+            device, FingerPosition.RIGHT_THUMB, cancel, **kw)
+
+    on_device(fingers.slot, thumb_again)
+    assert capture_finger(qtbot, window).startswith("✓")  # a good print, of the wrong finger
+    on_device(fingers.slot, lambda d: d.__dict__.pop("capture"))  # back to the right fingers
+    for _ in range(8):
+        assert capture_finger(qtbot, window).startswith("✓")
+    qtbot.keyClick(fingers, Qt.Key.Key_Return)
+    sign(qtbot, window)
+    qtbot.keyClick(flow.signature.pad.canvas, Qt.Key.Key_Return)
+    qtbot.waitUntil(flow.signature.next_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    qtbot.keyClick(flow.signature, Qt.Key.Key_Return)
+    review = flow.review
+    qtbot.waitUntil(lambda: not review.checking, timeout=STEP_TIMEOUT_MS)
+    assert review.problem_codes == ["FINGER_SEQUENCE_DUPLICATE"]
+    text = review.problems.text()
+    assert "ibu jari kanan" in text and "telunjuk kanan" in text
+    assert not review.save_button.isEnabled()
+    qtbot.keyClick(review, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert page.current_step() == 4 and not window.tasks.busy  # nothing saved
+
+    # back to the fingers, recapture the index, and the record can be saved
+    qtbot.keyClick(review, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(flow.signature, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert page.current_step() == 2
+    qtbot.mouseClick(fingers.boxes[FingerPosition.RIGHT_INDEX], Qt.MouseButton.LeftButton)
+    fingers.capture_button.setFocus()
+    assert capture_finger(qtbot, window).startswith("✓")
+    qtbot.keyClick(fingers, Qt.Key.Key_Return)
+    assert flow.signature.next_button.isEnabled()  # the signature is kept
+    qtbot.keyClick(flow.signature, Qt.Key.Key_Return)
+    qtbot.waitUntil(review.save_button.isEnabled, timeout=STEP_TIMEOUT_MS)
+    assert not review.problems.isVisible()
+    record_id = review.enrollment.record_id
+    qtbot.keyClick(review, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.current_step() == 0, timeout=STEP_TIMEOUT_MS)
+    wait_idle(qtbot, window)
+    record = station.records.open(record_id)
+    assert record.fingers[FingerPosition.RIGHT_INDEX].attempts == 2
