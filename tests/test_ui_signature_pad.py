@@ -177,3 +177,33 @@ def test_driver_capture_waits_for_done_through_the_device_manager(qtbot) -> None
         handle.close()
     with pytest.raises(DeviceNotFound):
         PAD_BROKER.request()
+
+
+def test_ink_before_the_capture_request_is_kept_and_done_before_it_is_delivered(qtbot) -> None:
+    """The signer may start (or even finish) before the device's request reaches the widget."""
+    broker = PadBroker()
+    widget = SignaturePadWidget(broker=broker, clock=FakeClock())
+    qtbot.addWidget(widget)
+    widget.resize(640, 280)
+    widget.show()
+    qtbot.waitExposed(widget)
+    pen_stroke(widget.canvas, [(30 + 25 * i, 90, 0.4, 0, 0) for i in range(8)], _stylus())
+    with qtbot.waitSignal(widget.capture_started, timeout=2000):
+        req = broker.request()  # as ScreenPad.capture does on the device worker
+    assert len(widget.canvas.strokes) == 1  # not wiped
+    widget.finish()
+    assert req.done.is_set() and req.result.point_count == 8
+
+    # the next capture starts on a clean pad
+    with qtbot.waitSignal(widget.capture_started, timeout=2000):
+        req = broker.request()
+    assert widget.canvas.strokes == []
+    # "done" pressed before the request arrives: the request takes that signature at once
+    pen_stroke(widget.canvas, [(40 + 20 * i, 120, 0.5, 0, 0) for i in range(6)], _stylus())
+    widget.finish()
+    assert req.done.is_set() and req.result.point_count == 6
+    pen_stroke(widget.canvas, [(40 + 20 * i, 150, 0.5, 0, 0) for i in range(5)], _stylus())
+    widget.finish()  # nobody waits: kept for the request on its way
+    req = broker.request()
+    qtbot.waitUntil(req.done.is_set, timeout=2000)
+    assert req.result.point_count == 11  # the whole pad as signed
