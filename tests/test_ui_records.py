@@ -249,9 +249,9 @@ def test_opening_a_record_shows_the_decrypted_record_and_images(qtbot, demo, mak
     exceptions = detail.findChild(QFrame, "detail_exceptions")
     assert exceptions is not None
     lines = " ".join(w.text() for w in exceptions.findChildren(QLabel))
-    assert "Kelingking kiri" in lines and "dikonfirmasi oleh supervisor" in lines
-    assert detail.findChild(QLabel, "finger_info_10").text().startswith(
-        "Pengecualian:\n")
+    assert "Kelingking kiri: diperban/terluka (luka) — dikonfirmasi oleh supervisor" in lines
+    assert detail.findChild(QLabel, "finger_info_10").text() == \
+        "Pengecualian:\ndiperban/terluka"
     notes = detail.findChild(QLabel, "detail_notes")
     assert notes is not None  # opaque bytes: named as not displayable, in Indonesian
     assert notes.text().startswith("Tidak dapat ditampilkan: foto wajah, gambar tanda tangan, ")

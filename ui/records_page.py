@@ -676,7 +676,8 @@ class RecordDetail(QWidget):
             for label, value in [
                 (self.tr("Tempat/tgl lahir"),
                  f"{a.place_of_birth}, {a.date_of_birth.strftime('%d-%m-%Y')}"),
-                (self.tr("Jenis kelamin"), str(a.sex.value)),
+                (self.tr("Jenis kelamin"), self.tr("LAKI-LAKI") if a.sex.value == "L"
+                 else self.tr("PEREMPUAN")),
                 (self.tr("Alamat"), place),
                 (self.tr("Agama"), str(a.religion.value)),
                 (self.tr("Status perkawinan"), str(a.marital_status.value)),
@@ -736,7 +737,7 @@ class RecordDetail(QWidget):
                 if capture.forced_by:
                     text += "\n" + self.tr("dipaksa oleh %1").replace("%1", capture.forced_by)
             elif exception is not None:
-                text = self.tr("Pengecualian:\n%1").replace("%1", str(exception.reason.value))
+                text = self.tr("Pengecualian:\n%1").replace("%1", self._reason(exception.reason))
             else:
                 text = self.tr("tidak ada")
             info = QLabel(text, objectName=f"finger_info_{int(pos)}")
@@ -759,7 +760,7 @@ class RecordDetail(QWidget):
                 who = ex.confirmed_by or self.tr("belum dikonfirmasi")
                 text = self.tr("%1: %2%3 — dikonfirmasi oleh %4").replace(
                     "%1", _finger_name(FingerPosition(pos))).replace(
-                    "%2", str(ex.reason.value)).replace(
+                    "%2", self._reason(ex.reason)).replace(
                     "%3", f" ({ex.note})" if ex.note else "").replace("%4", who)
                 label = QLabel(text)
                 label.setWordWrap(True)
@@ -792,6 +793,11 @@ class RecordDetail(QWidget):
             col.addWidget(note)
         col.addStretch(1)
 
+
+    def _reason(self, reason: object) -> str:
+        value = str(getattr(reason, "value", reason))
+        return {"MISSING": self.tr("tidak ada"), "BANDAGED": self.tr("diperban/terluka"),
+                "UNABLE": self.tr("tidak dapat direkam")}.get(value, value)
 
     def _note_text(self, note: str) -> str:
         if note.startswith("finger:"):

@@ -849,6 +849,14 @@ Ctrl+L lock the station</translation>
         <translation>Sex</translation>
     </message>
     <message>
+        <source>LAKI-LAKI</source>
+        <translation>male</translation>
+    </message>
+    <message>
+        <source>PEREMPUAN</source>
+        <translation>female</translation>
+    </message>
+    <message>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
@@ -929,6 +937,14 @@ Ctrl+L lock the station</translation>
     <message>
         <source>Tidak dapat ditampilkan: %1 (data tersimpan utuh; hubungi petugas TI bila berulang).</source>
         <translation>Cannot be shown: %1 (the stored data is intact; call IT staff if this repeats).</translation>
+    </message>
+    <message>
+        <source>diperban/terluka</source>
+        <translation>bandaged/injured</translation>
+    </message>
+    <message>
+        <source>tidak dapat direkam</source>
+        <translation>cannot be captured</translation>
     </message>
     <message>
         <source>foto wajah</source>
