@@ -71,14 +71,18 @@ def run_gui(
     *,
     demo_credentials: Sequence[object] | None = None,
     smoke_test: bool = False,
+    sync: object | None = None,
 ) -> int:
-    """Show the main window for `station` and run the Qt event loop; return the exit code."""
+    """Show the main window for `station` and run the Qt event loop; return the exit code.
+
+    `sync` is the station's SyncService (the launcher builds it: the UI may not import the
+    store's modules); without it the window records but does not deliver."""
     app = ensure_app()
     setup(app, station.settings.locale)
     previous_handler = qInstallMessageHandler(_qt_message)
     window = None
     try:
-        window = MainWindow(station, demo_credentials=demo_credentials)
+        window = MainWindow(station, demo_credentials=demo_credentials, sync=sync)
         if smoke_test:
             return SmokeTest(app, window, demo_credentials or []).run()
         return _run(app, window)

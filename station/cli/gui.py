@@ -42,16 +42,18 @@ def _run_seed(args: argparse.Namespace) -> int:
 
 def run_gui(args: argparse.Namespace) -> int:
     from station.app import open_station
+    from station.services.sync import SyncService
     from ui.app import run_gui as ui_run
 
     settings = settings_from(args)
     configure_logging(settings.log_dir, settings.log_level)
     station = open_station(settings)
-    return ui_run(station)
+    return ui_run(station, sync=SyncService(station))
 
 
 def run_demo(args: argparse.Namespace) -> int:
     from station.app import open_station, provision_demo
+    from station.services.sync import SyncService
     from ui.app import run_gui as ui_run
 
     settings = settings_from(args).model_copy(update={"demo": True})
@@ -63,13 +65,14 @@ def run_demo(args: argparse.Namespace) -> int:
         flush=True,
     )
     station = open_station(settings)
-    return ui_run(station, demo_credentials=credentials)
+    return ui_run(station, demo_credentials=credentials, sync=SyncService(station))
 
 
 def run_smoke_test(args: argparse.Namespace) -> int:
     """GUI offscreen, demo station in a temporary data dir, sign in, open enrollment, exit."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the smoke test is headless by definition
     from station.app import open_station, provision_demo
+    from station.services.sync import SyncService
     from ui.app import run_gui as ui_run
 
     with tempfile.TemporaryDirectory(prefix="rekam-smoke-") as tmp:
@@ -78,7 +81,9 @@ def run_smoke_test(args: argparse.Namespace) -> int:
         credentials = provision_demo(settings)
         station = open_station(settings)
         try:
-            code = ui_run(station, demo_credentials=credentials, smoke_test=True)
+            code = ui_run(
+                station, demo_credentials=credentials, smoke_test=True, sync=SyncService(station)
+            )
         finally:
             station.close()
     if code != 0:
