@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.domain import Problem, RecordStatus, regions
+from station.domain import Problem, regions
+from station.domain.status import NIK_BLOCKING
 from station.services.errors import AccountLocked, DuplicateNik, ServiceError
 from ui.capture.flow import CaptureFlow
 from ui.dashboard import Dashboard
@@ -45,14 +46,9 @@ from ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 
-# Records that block recording the NIK again: the same rule as the store's BLOCKING_STATUSES
-# (station.services.records imports storage, which the UI may not import).
-_NOT_BLOCKING = frozenset({RecordStatus.REJECTED, RecordStatus.PURGED})
-
-
 def earlier_record_problem(found: Sequence[Any]) -> Problem | None:
     """The store's duplicate message for earlier records of a NIK (RecordSummary list)."""
-    blocking = [r for r in found if r.status not in _NOT_BLOCKING]
+    blocking = [r for r in found if r.status in NIK_BLOCKING]
     return DuplicateNik(blocking).problem if blocking else None
 
 

@@ -40,6 +40,10 @@ TRANSITIONS: dict[RecordStatus, frozenset[RecordStatus]] = {
     S.PURGED: frozenset(),
 }
 
+# A NIK already recorded on this station in one of these statuses blocks a new record of it:
+# a rejected record is recorded again, and a purged one was delivered and left the station.
+NIK_BLOCKING = frozenset(RecordStatus) - {S.REJECTED, S.PURGED}
+
 # Statuses in which the station can still read the record (before sealing).
 READABLE = frozenset({S.DRAFT, S.CAPTURED, S.APPROVED, S.REJECTED})
 EDITABLE = frozenset({S.DRAFT, S.CAPTURED, S.REJECTED})

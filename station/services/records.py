@@ -38,7 +38,7 @@ from station.domain import (
     eligibility_problems,
     is_domicile_recording,
 )
-from station.domain.status import EDITABLE, READABLE, TRANSITIONS
+from station.domain.status import EDITABLE, NIK_BLOCKING, READABLE, TRANSITIONS
 from station.services.context import StationContext
 from station.services.errors import (
     DuplicateNik,
@@ -57,8 +57,6 @@ S = RecordStatus
 
 CAPTURE_FIELDS = ("face", "portrait", "signature", "signature_image")
 _CAPTURE_MAGIC = b"RKC1"
-# A NIK already recorded here in one of these statuses blocks a new record of it.
-BLOCKING_STATUSES = frozenset(S) - {S.REJECTED, S.PURGED}
 MAX_REASON = 500
 
 
@@ -249,7 +247,7 @@ class RecordService:
     ) -> list[RecordSummary]:
         cur = fastpath.cursor(conn)
         rows = [_summary(r) for r in fastpath.summaries_by_nik(cur, nik_index)]
-        return [r for r in rows if r.status in BLOCKING_STATUSES and r.record_id != exclude]
+        return [r for r in rows if r.status in NIK_BLOCKING and r.record_id != exclude]
 
     def _write_fields(self, conn: Connection, keys: vault.StationKeys, e: Enrollment,
                       status: RecordStatus, now: datetime, insert_row: bool) -> dict[str, object]:
