@@ -14,8 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -50,6 +50,15 @@ def earlier_record_problem(found: Sequence[Any]) -> Problem | None:
     """The store's duplicate message for earlier records of a NIK (RecordSummary list)."""
     blocking = [r for r in found if r.status in NIK_BLOCKING]
     return DuplicateNik(blocking).problem if blocking else None
+
+
+def _initial_size(widget: QWidget) -> QSize:
+    """1280 x 860, or less on a small screen (1366 x 768 laptops in village halls)."""
+    wanted = QSize(1280, 860)
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    return wanted.boundedTo(screen.availableGeometry().size())
 
 
 class State(StrEnum):
@@ -90,7 +99,7 @@ class MainWindow(QMainWindow):
         self._focus_before_lock: QWidget | None = None
 
         self.setObjectName("main_window")
-        self.resize(1280, 860)
+        self.resize(_initial_size(self))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
 
