@@ -204,26 +204,7 @@
     </message>
 </context>
 <context>
-    <name>DevicePicker</name>
-    <message>
-        <source>Perangkat</source>
-        <translation>Device</translation>
-    </message>
-    <message>
-        <source>Cari ulang</source>
-        <translation>Rescan</translation>
-    </message>
-    <message>
-        <source>— tidak ada perangkat; periksa sambungan lalu &quot;Cari ulang&quot; —</source>
-        <translation>— no device; check the connection, then &quot;Rescan&quot; —</translation>
-    </message>
-</context>
-<context>
-    <name>EnrollmentPage</name>
-    <message>
-        <source>Perekaman KTP-el</source>
-        <translation>KTP-el recording</translation>
-    </message>
+    <name>DemographicsForm</name>
     <message>
         <source>Identitas</source>
         <translation>Identity</translation>
@@ -356,34 +337,6 @@
         <source>Lanjut: foto wajah  (Ctrl+→)</source>
         <translation>Next: face photo  (Ctrl+→)</translation>
     </message>
-    <message>
-        <source>1  Data kependudukan</source>
-        <translation>1  Demographics</translation>
-    </message>
-    <message>
-        <source>2  Foto wajah</source>
-        <translation>2  Face photo</translation>
-    </message>
-    <message>
-        <source>3  Sidik jari</source>
-        <translation>3  Fingerprints</translation>
-    </message>
-    <message>
-        <source>4  Tanda tangan</source>
-        <translation>4  Signature</translation>
-    </message>
-    <message>
-        <source>5  Periksa &amp; simpan</source>
-        <translation>5  Review &amp; save</translation>
-    </message>
-    <message>
-        <source>Menyusul pada versi berikutnya</source>
-        <translation>Coming in a later version</translation>
-    </message>
-    <message>
-        <source>Langkah 2–5 menyusul pada versi berikutnya.</source>
-        <translation>Steps 2–5 come in a later version.</translation>
-    </message>
     <message numerus="yes">
         <source>%n dari 16 digit</source>
         <translation>
@@ -451,14 +404,6 @@
         <source>Ditandai sebagai perekaman domisili.</source>
         <translation>Marked as a domicile recording.</translation>
     </message>
-    <message>
-        <source>Langkah berikutnya (foto wajah, sidik jari, tanda tangan) belum tersedia di versi ini; data ini belum disimpan.</source>
-        <translation>The next steps (face photo, fingerprints, signature) are not available in this version yet; this data has not been saved.</translation>
-    </message>
-    <message>
-        <source>Lanjutkan ke foto wajah (Ctrl+→); data belum disimpan.</source>
-        <translation>Continue to the face photo (Ctrl+→); nothing is saved yet.</translation>
-    </message>
     <message numerus="yes">
         <source>Periksa kembali %n isian:</source>
         <translation>
@@ -477,6 +422,64 @@
     <message>
         <source>Batal</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>DevicePicker</name>
+    <message>
+        <source>Perangkat</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Cari ulang</source>
+        <translation>Rescan</translation>
+    </message>
+    <message>
+        <source>— tidak ada perangkat; periksa sambungan lalu &quot;Cari ulang&quot; —</source>
+        <translation>— no device; check the connection, then &quot;Rescan&quot; —</translation>
+    </message>
+</context>
+<context>
+    <name>EnrollmentPage</name>
+    <message>
+        <source>Perekaman KTP-el</source>
+        <translation>KTP-el recording</translation>
+    </message>
+    <message>
+        <source>1  Data kependudukan</source>
+        <translation>1  Demographics</translation>
+    </message>
+    <message>
+        <source>2  Foto wajah</source>
+        <translation>2  Face photo</translation>
+    </message>
+    <message>
+        <source>3  Sidik jari</source>
+        <translation>3  Fingerprints</translation>
+    </message>
+    <message>
+        <source>4  Tanda tangan</source>
+        <translation>4  Signature</translation>
+    </message>
+    <message>
+        <source>5  Periksa &amp; simpan</source>
+        <translation>5  Review &amp; save</translation>
+    </message>
+    <message>
+        <source>Menyusul pada versi berikutnya</source>
+        <translation>Coming in a later version</translation>
+    </message>
+    <message>
+        <source>Langkah 2–5 menyusul pada versi berikutnya.</source>
+        <translation>Steps 2–5 come in a later version.</translation>
+    </message>
+    <message>
+        <source>Langkah berikutnya (foto wajah, sidik jari, tanda tangan) belum tersedia di versi ini; data ini belum disimpan.</source>
+        <translation>The next steps (face photo, fingerprints, signature) are not available in this version yet; this data has not been saved.</translation>
+    </message>
+    <message>
+        <source>Lanjutkan ke foto wajah (Ctrl+→); data belum disimpan.</source>
+        <translation>Continue to the face photo (Ctrl+→); nothing is saved yet.</translation>
     </message>
     <message>
         <source>✓ Rekaman tersimpan (nomor %1). Formulir siap untuk pemohon berikutnya.</source>
