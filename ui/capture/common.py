@@ -8,6 +8,7 @@
 * `DevicePicker` is the per-modality device choice;
 * `SupervisorDialog` asks a supervisor for their name and password at the operator's desk
   (`station.auth.confirm_by`, on the window's worker);
+* `LivePreview` shows a step's live preview and keeps its newest frame for the live check;
 * `to_pixmap` converts BGR / gray numpy images for display.
 """
 
@@ -485,3 +486,27 @@ class DeviceSlot(QObject):
         self._want_preview = want
         handle, self.handle, self._key = self.handle, None, None
         self.service.close_handle(handle)
+
+
+class LivePreview:
+    """Mixin for a capture step with a live preview (face, fingers).
+
+    The step has `slot` (a `DeviceSlot`), `live` (the preview label) and `_preview_failed`; the
+    newest frame is kept in `_last_frame` for the step's live check, and set to None whenever the
+    step drops its device.
+    """
+
+    _last_frame: np.ndarray | None
+
+    def _connect_preview(self) -> None:
+        """Show the slot's frames in `live`; a preview failure goes to `_preview_failed`."""
+        self._last_frame = None
+        self.slot.frames.frame_ready.connect(self._show_frame)
+        self.slot.frames.failed.connect(self._preview_failed)
+
+    def _show_frame(self) -> None:
+        frame = self.slot.frames.take()
+        if frame is None or not self.isVisible():
+            return
+        self._last_frame = frame.image
+        show_scaled(self.live, to_pixmap(frame.image))

@@ -20,11 +20,10 @@ from ui.capture.base import CaptureContext, CaptureState, StepPage
 from ui.capture.common import (
     DevicePicker,
     DeviceSlot,
+    LivePreview,
     png_pixmap,
     problem_text,
     set_message,
-    show_scaled,
-    to_pixmap,
 )
 
 GUIDANCE_INTERVAL_S = 0.25
@@ -49,7 +48,7 @@ def simulated_for_applicant(state: CaptureState, d: DeviceDescriptor) -> DeviceD
                             options, d.details)
 
 
-class FaceStep(StepPage):
+class FaceStep(LivePreview, StepPage):
     def __init__(self, ctx: CaptureContext, state: CaptureState,
                  parent: QWidget | None = None) -> None:
         super().__init__(
@@ -92,15 +91,13 @@ class FaceStep(StepPage):
 
         self.slot = DeviceSlot(ctx.devices, self.picker,
                                lambda d: simulated_for_applicant(self.state, d), self)
-        self.slot.frames.frame_ready.connect(self._show_frame)
-        self.slot.frames.failed.connect(self._preview_failed)
+        self._connect_preview()
         self.picker.changed.connect(self._device_changed)
         self.capture_button.clicked.connect(self.capture)
         self.shortcut("Space", self.capture)
         self.shortcut("Return", self._next)
         self.shortcut("Enter", self._next)
         self.busy = False
-        self._last_frame = None
         self._guiding = False
         self._timer = QTimer(self)
         self._timer.setInterval(int(GUIDANCE_INTERVAL_S * 1000))
@@ -148,13 +145,6 @@ class FaceStep(StepPage):
             self.slot.preview(self._device_failed)
 
     # --- preview and guidance ------------------------------------------------------------------
-
-    def _show_frame(self) -> None:
-        frame = self.slot.frames.take()
-        if frame is None or not self.isVisible():
-            return
-        self._last_frame = frame.image
-        show_scaled(self.live, to_pixmap(frame.image))
 
     def _guide(self) -> None:
         frame = self._last_frame

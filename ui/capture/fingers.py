@@ -39,11 +39,10 @@ from ui.capture.base import CaptureContext, CaptureState, StepPage
 from ui.capture.common import (
     DevicePicker,
     DeviceSlot,
+    LivePreview,
     SupervisorDialog,
     problem_text,
     set_message,
-    show_scaled,
-    to_pixmap,
 )
 from ui.capture.face import simulated_for_applicant
 
@@ -75,7 +74,7 @@ class ExceptionDialog(SupervisorDialog):
         form.insertRow(1, self.tr("Keterangan"), self.note)
 
 
-class FingerStep(StepPage):
+class FingerStep(LivePreview, StepPage):
     def __init__(self, ctx: CaptureContext, state: CaptureState,
                  parent: QWidget | None = None) -> None:
         super().__init__(
@@ -137,8 +136,7 @@ class FingerStep(StepPage):
 
         self.slot = DeviceSlot(ctx.devices, self.picker,
                                lambda d: simulated_for_applicant(self.state, d), self)
-        self.slot.frames.frame_ready.connect(self._show_frame)
-        self.slot.frames.failed.connect(self._preview_failed)
+        self._connect_preview()
         self.picker.changed.connect(self._device_changed)
         self.capture_button.clicked.connect(self.capture)
         self.force_button.clicked.connect(self.ask_force)
@@ -155,7 +153,6 @@ class FingerStep(StepPage):
         self.best_images: dict[FingerPosition, object] = {}
         self.busy = False
         self.dialog: SupervisorDialog | None = None
-        self._last_frame = None
         self._scoring = False
         self._timer = QTimer(self)
         self._timer.setInterval(int(LIVE_INTERVAL_S * 1000))
@@ -267,13 +264,6 @@ class FingerStep(StepPage):
                 return
 
     # --- live preview --------------------------------------------------------------------------
-
-    def _show_frame(self) -> None:
-        frame = self.slot.frames.take()
-        if frame is None or not self.isVisible():
-            return
-        self._last_frame = frame.image
-        show_scaled(self.live, to_pixmap(frame.image))
 
     def _score_live(self) -> None:
         frame = self._last_frame
