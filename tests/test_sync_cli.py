@@ -161,3 +161,34 @@ def test_delivery_commands_end_to_end(tmp_path: Path) -> None:
         run([*receiver, "stats", "--data-dir", str(recv_dir), "--json"], env=base).stdout
     )
     assert stats["packets"] == 10 and stats["batches_imported"] == 1
+
+
+def test_delivery_settings_listed_checked_and_admin_only(tmp_path: Path) -> None:
+    station_dir = tmp_path / "station"
+    make_station(station_dir).close()
+    base = dict(os.environ, REKAM_DATA_DIR=str(station_dir))
+    rekam = [sys.executable, "-m", "station"]
+
+    def as_(user: tuple[str, str]) -> dict:
+        return dict(base, REKAM_OPERATOR=user[0], REKAM_PASSWORD=user[1])
+
+    listed = json.loads(run([*rekam, "sync", "settings", "--json"], env=base).stdout)
+    assert {r["key"]: r["value"] for r in listed} == {
+        "sync.batch_size": "100", "sync.retention_days": "7"}
+
+    run([*rekam, "sync", "set", "sync.retention_days", "14"], env=as_(ADMIN))
+    listed = json.loads(run([*rekam, "sync", "settings", "--json"], env=base).stdout)
+    assert {r["key"]: r["value"] for r in listed}["sync.retention_days"] == "14"
+
+    out_of_range = run([*rekam, "sync", "set", "sync.retention_days", "99999"], env=as_(ADMIN),
+                       ok=False)
+    assert "SYNC_SETTING_INVALID" in out_of_range.stderr and "0..3650" in out_of_range.stderr
+    unknown = run([*rekam, "sync", "set", "sync.server_url", "http://x"], env=as_(ADMIN),
+                  ok=False)
+    assert unknown.returncode == 2 and "sync.retention_days" in unknown.stderr
+    refused = run([*rekam, "sync", "set", "sync.batch_size", "50"], env=as_(SUPERVISOR),
+                  ok=False)
+    assert "NOT_PERMITTED" in refused.stderr and "Ask admin" in refused.stderr
+    listed = json.loads(run([*rekam, "sync", "settings", "--json"], env=base).stdout)
+    assert {r["key"]: r["value"] for r in listed} == {
+        "sync.batch_size": "100", "sync.retention_days": "14"}

@@ -246,6 +246,49 @@ def run_provision(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@sync_errors
+def run_sync_settings(args: argparse.Namespace) -> int:
+    from station.services.sync import TUNABLE, check_tunable
+
+    with open_cli_station(args) as station:
+        rows = []
+        for key, (default, low, high, meaning) in TUNABLE.items():
+            raw = station.config_store.get(key)
+            rows.append({"key": key, "value": raw if raw else str(default), "default": default,
+                         "min": low, "max": high, "meaning": meaning,
+                         "valid": _valid(check_tunable, key, raw)})
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            flag = "" if row["valid"] else "  << TIDAK SAH / INVALID"
+            print(f"{row['key']:<22} {row['value']:>6}  ({row['min']}..{row['max']}, "
+                  f"default {row['default']})  {row['meaning']}{flag}")
+    return EXIT_OK
+
+
+def _valid(check, key: str, raw: str | None) -> bool:  # noqa: ANN001
+    try:
+        check(key, raw)
+    except Exception:  # the coded SyncError: reported as invalid in the listing
+        return False
+    return True
+
+
+@sync_errors
+def run_sync_set(args: argparse.Namespace) -> int:
+    from station.services.sync import TUNABLE, check_tunable
+
+    if args.key not in TUNABLE:
+        raise CliError(f"pengaturan tidak dikenal / unknown setting {args.key!r}; "
+                       f"pilih / choose: {', '.join(TUNABLE)}", EXIT_INPUT)
+    value = check_tunable(args.key, args.value)  # refuses out-of-range values before writing
+    with signed_in(args, Permission.SETTINGS) as station:
+        station.config_store.set(args.key, f"{value:g}")
+    print(f"{args.key} = {value:g}")
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("seal", help="seal every APPROVED record into a signed, encrypted packet")
     add_operator_option(p)
@@ -265,6 +308,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ssub.add_parser("status", help="queue by status, delivery errors, last attempt")
     add_json(p)
     p.set_defaults(handler=run_sync_status)
+    p = ssub.add_parser("settings", help="delivery settings an admin may tune, with their ranges")
+    add_json(p)
+    p.set_defaults(handler=run_sync_settings)
+    p = ssub.add_parser("set", help="change a delivery setting (admin): KEY VALUE")
+    p.add_argument("key")
+    p.add_argument("value")
+    add_operator_option(p)
+    p.set_defaults(handler=run_sync_set)
 
     p = sub.add_parser("export", help="write sealed packets to removable media as a batch file")
     p.add_argument("--to", required=True, metavar="DIR")

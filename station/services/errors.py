@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from station.domain import Permission, Problem
+from station.domain import Permission, Problem, Role, can
 
 
 class ServiceError(Exception):
@@ -57,10 +57,13 @@ class AccountLocked(ServiceError):
 class NotPermitted(ServiceError):
     def __init__(self, permission: Permission, username: str, role: str):
         self.permission = permission
+        # Name the roles that do hold the right, so the operator knows whom to call.
+        holders = "/".join(r.value for r in Role if can(r, permission))
         super().__init__(Problem(
             "NOT_PERMITTED",
-            f"Peran {role} ({username}) tidak berhak: {permission.value}. Minta supervisor/admin.",
-            f"The {role} role ({username}) may not {permission.value}. Ask a supervisor/admin.",
+            f"Peran {role} ({username}) tidak berhak: {permission.value}. Minta {holders}.",
+            f"The {role} role ({username}) lacks the right: {permission.value}. Ask "
+            f"{holders}.",
         ))
 
 

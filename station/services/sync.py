@@ -56,6 +56,12 @@ KEY_BATCH_SIZE = "sync.batch_size"
 KEY_RETENTION = "sync.retention_days"
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_RETENTION_DAYS = 7
+# Settings an admin may tune (`rekam settings`): key -> (default, lowest, highest, meaning).
+TUNABLE = {
+    KEY_BATCH_SIZE: (DEFAULT_BATCH_SIZE, 1, 1000, "packets per upload request"),
+    KEY_RETENTION: (DEFAULT_RETENTION_DAYS, 0, 3650,
+                    "days an acknowledged record is kept before its data is purged"),
+}
 EXPORT_PACKETS_PER_FILE = 500  # about 80 MB of real records per batch file
 STATE_FILE = "sync-state.json"
 S = RecordStatus
@@ -67,6 +73,22 @@ _STOP = (NotSignedIn, StationLocked, NotPermitted, StorageFull)
 
 def _problem(code: str, id_: str, en: str, *, retryable: bool = False) -> SyncError:
     return SyncError(code, id_, en, retryable=retryable)
+
+
+def check_tunable(key: str, raw: str | None) -> float:
+    """The value of a TUNABLE setting (its default when unset); SYNC_SETTING_INVALID if bad."""
+    default, low, high, _meaning = TUNABLE[key]
+    try:
+        value = float(raw) if raw else float(default)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise _problem(
+            "SYNC_SETTING_INVALID",
+            f"Pengaturan {key}={raw!r} tidak sah (harus {low:g}..{high:g}).",
+            f"The setting {key}={raw!r} is invalid (must be {low:g}..{high:g}).",
+        )
+    return value
 
 
 @dataclass
@@ -191,27 +213,16 @@ class SyncService:
         cert = self._config(KEY_TLS_CERT) or ""
         return Endpoint(url, key, cert.encode("ascii") if cert else None)
 
-    def _number(self, key: str, default: float, low: float, high: float) -> float:
-        raw = self._config(key)
-        try:
-            value = float(raw) if raw else default
-        except ValueError:
-            value = float("nan")
-        if not low <= value <= high:
-            raise _problem(
-                "SYNC_SETTING_INVALID",
-                f"Pengaturan {key}={raw!r} tidak sah (harus {low:g}..{high:g}).",
-                f"The setting {key}={raw!r} is invalid (must be {low:g}..{high:g}).",
-            )
-        return value
+    def _tunable(self, key: str) -> float:
+        return check_tunable(key, self._config(key))
 
     @property
     def batch_size(self) -> int:
-        return int(self._number(KEY_BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 1000))
+        return int(self._tunable(KEY_BATCH_SIZE))
 
     @property
     def retention(self) -> timedelta:
-        return timedelta(days=self._number(KEY_RETENTION, DEFAULT_RETENTION_DAYS, 0, 3650))
+        return timedelta(days=self._tunable(KEY_RETENTION))
 
     def station_public_key(self) -> StationPublicKey:
         return StationPublicKey(self.station.identity.station_id,
