@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from station.cli.common import (
@@ -26,9 +23,8 @@ from station.cli.common import (
     Handler,
     add_operator_option,
     print_json,
-    read_password,
-    settings_from,
 )
+from station.cli.init import add_json, open_cli_station, signed_in
 from station.domain import Permission, RuleViolation
 
 
@@ -51,39 +47,6 @@ def sync_errors(handler: Handler) -> Handler:
                            EXIT_FAIL) from None
 
     return wrapper
-
-
-def add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON")
-
-
-@contextmanager
-def open_cli_station(args: argparse.Namespace) -> Iterator:
-    from station.app import open_station
-    from station.logsetup import configure_logging
-    from station.services.errors import NotProvisioned
-
-    settings = settings_from(args)
-    configure_logging(settings.log_dir, settings.log_level)
-    station = open_station(settings)
-    try:
-        if not station.is_provisioned():
-            raise NotProvisioned()
-        yield station
-    finally:
-        station.close()
-
-
-@contextmanager
-def signed_in(args: argparse.Namespace, permission: Permission) -> Iterator:
-    name = getattr(args, "operator", None) or os.environ.get("REKAM_OPERATOR")
-    if not name:
-        raise CliError("Sebutkan operator: --operator NAMA atau REKAM_OPERATOR / "
-                       "name the operator: --operator NAME or REKAM_OPERATOR", EXIT_INPUT)
-    with open_cli_station(args) as station:
-        station.auth.sign_in(name, read_password(f"Kata sandi {name} / password for {name}: "))
-        station.auth.require(permission)
-        yield station
 
 
 def _read_file(path: str, what: str) -> bytes:
