@@ -27,3 +27,22 @@ def need(fmt: str, data: bytes, end: int, what: str) -> None:
             f"truncated at {what} (needs {end} bytes, has {len(data)})",
             code="FORMAT_TRUNCATED",
         )
+
+
+def check_length(fmt: str, declared: int, data: bytes) -> None:
+    """The record's own length field must match the bytes present (truncated or padded)."""
+    if declared != len(data):
+        raise FormatError(
+            fmt,
+            f"panjang rekaman {declared} tetapi ada {len(data)} byte",
+            f"record length says {declared} but {len(data)} bytes are present",
+            code="FORMAT_TRUNCATED" if declared > len(data) else "FORMAT_INVALID",
+        )
+
+
+def refuse_certification(fmt: str, cert_flag: int) -> None:
+    """ISO 19794 certification blocks are not read; say so rather than misparse what follows."""
+    if cert_flag:
+        raise FormatError(
+            fmt, "blok sertifikasi tidak didukung", "certification blocks are not supported"
+        )

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from station.biometrics.formats.errors import FormatError, need
+from station.biometrics.formats.errors import FormatError, check_length, need
 
 MAGIC = b"FIR\x00"
 VERSION = b"020\x00"
@@ -182,13 +182,7 @@ def read(data: bytes) -> list[FingerImage]:
             code="FORMAT_VERSION",
         )
     total, count, cert_flag, _positions = struct.unpack(">IHBB", data[8:16])
-    if total != len(data):
-        raise FormatError(
-            FMT,
-            f"panjang rekaman {total} tetapi ada {len(data)} byte",
-            f"record length says {total} but {len(data)} bytes are present",
-            code="FORMAT_TRUNCATED" if total > len(data) else "FORMAT_INVALID",
-        )
+    check_length(FMT, total, data)
     if count == 0:
         raise FormatError(FMT, "tidak ada representasi", "no representations")
     out = []

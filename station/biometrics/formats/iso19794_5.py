@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from station.biometrics.formats.errors import FormatError, need
+from station.biometrics.formats.errors import FormatError, check_length, need, refuse_certification
 
 MAGIC = b"FAC\x00"
 VERSION = b"010\x00"  # 2005
@@ -196,17 +196,8 @@ def write(faces: list[FaceImage], version: str = "2005") -> bytes:
 def _read_2011(data: bytes) -> list[FaceImage]:
     need(FMT, data, 17, "header umum / general header")
     total, count, cert, _temporal = struct.unpack(">IHBH", data[8:17])
-    if total != len(data):
-        raise FormatError(
-            FMT,
-            f"panjang rekaman {total} tetapi ada {len(data)} byte",
-            f"record length says {total} but {len(data)} bytes are present",
-            code="FORMAT_TRUNCATED" if total > len(data) else "FORMAT_INVALID",
-        )
-    if cert:
-        raise FormatError(
-            FMT, "blok sertifikasi tidak didukung", "certification blocks are not supported"
-        )
+    check_length(FMT, total, data)
+    refuse_certification(FMT, cert)
     faces = []
     pos = 17
     for i in range(count):
@@ -293,13 +284,7 @@ def read(data: bytes) -> list[FaceImage]:
             code="FORMAT_VERSION",
         )
     total, count = struct.unpack(">IH", data[8:14])
-    if total != len(data):
-        raise FormatError(
-            FMT,
-            f"panjang rekaman {total} tetapi ada {len(data)} byte",
-            f"record length says {total} but {len(data)} bytes are present",
-            code="FORMAT_TRUNCATED" if total > len(data) else "FORMAT_INVALID",
-        )
+    check_length(FMT, total, data)
     faces = []
     pos = 14
     for i in range(count):

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from station.biometrics.formats.errors import FormatError, need
+from station.biometrics.formats.errors import FormatError, check_length, need, refuse_certification
 
 MAGIC = b"IIR\x00"
 VERSION = b"020\x00"
@@ -82,17 +82,8 @@ def read(data: bytes) -> list[IrisImage]:
             code="FORMAT_VERSION",
         )
     total, count, cert, _eyes = struct.unpack(">IHBB", data[8:16])
-    if total != len(data):
-        raise FormatError(
-            FMT,
-            f"panjang rekaman {total} tetapi ada {len(data)} byte",
-            f"record length says {total} but {len(data)} bytes are present",
-            code="FORMAT_TRUNCATED" if total > len(data) else "FORMAT_INVALID",
-        )
-    if cert:
-        raise FormatError(
-            FMT, "blok sertifikasi tidak didukung", "certification blocks are not supported"
-        )
+    check_length(FMT, total, data)
+    refuse_certification(FMT, cert)
     out = []
     pos = 16
     for i in range(count):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from station.biometrics.formats.errors import FormatError, need
+from station.biometrics.formats.errors import FormatError, check_length, need
 
 FMT = "FMR"
 
@@ -115,13 +115,7 @@ def read(data: bytes) -> MinutiaeRecord:
         if short == 0:
             (length,) = struct.unpack(">I", data[10:14])
             pos = 14
-        if length != len(data):
-            raise FormatError(
-                FMT,
-                f"panjang rekaman {length} tetapi ada {len(data)} byte",
-                f"record length says {length} but {len(data)} bytes are present",
-                code="FORMAT_TRUNCATED" if length > len(data) else "FORMAT_INVALID",
-            )
+        check_length(FMT, length, data)
         need(FMT, data, pos + 16, "header")
         pid = data[pos : pos + 4].hex()
         _equip, w, h, xr, yr, nviews, _r = struct.unpack(">HHHHHBB", data[pos + 4 : pos + 16])
