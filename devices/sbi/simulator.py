@@ -19,6 +19,8 @@ error:NNN (reply with SBI error code NNN).
 from __future__ import annotations
 
 import argparse
+import binascii
+import hashlib
 import json
 import logging
 import socket
@@ -52,6 +54,24 @@ SLAP = {
                           FingerPosition.RIGHT_RING, FingerPosition.RIGHT_LITTLE],
     p.SUB_ID_THUMBS: [FingerPosition.LEFT_THUMB, FingerPosition.RIGHT_THUMB],
 }
+
+
+def mosip_capture_hash(previous_hash: str, bio_value: bytes) -> str:
+    """The capture hash written out the way MOSIP's own mock SBI builds it
+    (mosip/mosip-mock-services, MockMDS SBIServiceResponse.getBiometricData): the previous hash is
+    hex-decoded to its 32 bytes (SHA-256 of the empty UTF-8 string when the request's
+    previousHash is empty), the current ISO record is hashed to 32 bytes, and the upper-case hex
+    SHA-256 of the 64 concatenated bytes is the block's hash. Deliberately not shared with the
+    client's `protocol.chain_hash`, so that the client is tested against the device's rule and
+    not against itself (tests/test_devices_sbi.py pins both to hand-derived vectors)."""
+    if not previous_hash.strip():
+        previous_bytes = hashlib.sha256(b"").digest()  # the empty UTF-8 string
+    else:
+        previous_bytes = binascii.unhexlify(previous_hash.strip())
+    if len(previous_bytes) != 32:
+        raise ValueError("previousHash is not a SHA-256 digest")
+    current_bytes = hashlib.sha256(bio_value).digest()
+    return hashlib.sha256(previous_bytes + current_bytes).hexdigest().upper()
 
 
 @dataclass
@@ -336,7 +356,11 @@ class SbiSimulator:
             best = max(best, score)
             if best >= requested or time.monotonic() >= deadline:
                 break
-        previous = str(bio.get("previousHash") or p.EMPTY_HASH)
+        previous = str(bio.get("previousHash") or "")
+        try:
+            mosip_capture_hash(previous, b"")
+        except (binascii.Error, ValueError):
+            return self._error(spec, "101", "Invalid JSON value: previousHash is not hex")
         out = []
         for target in targets:
             if target is None:
@@ -361,9 +385,9 @@ class SbiSimulator:
                 "timestamp": timestamp,
                 "requestedScore": f"{requested:g}", "qualityScore": f"{best:.1f}",
             }
-            digest = p.chain_hash(previous, record)
+            digest = mosip_capture_hash(previous, record)
             if self.config.fault == "tamper":
-                digest = p.sha256_hex(digest.encode())
+                digest = hashlib.sha256(digest.encode()).hexdigest().upper()
             entry: dict[str, Any] = {"specVersion": spec}
             if auth:  # the biometric is encrypted to the (here: simulated) MOSIP server key
                 block["domainUri"] = str(request.get("domainUri", ""))
