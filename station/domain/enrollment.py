@@ -103,6 +103,9 @@ class Capture(BaseModel):
 
 class FingerCapture(Capture):
     position: FingerPosition
+    # NFIQ 2.3 unified quality score (0-100), computed after the capture (about a quarter of a
+    # second, off the GUI thread); None until it is. `quality` is the station's live score.
+    nfiq2: int | None = None
 
 
 class Enrollment(BaseModel):

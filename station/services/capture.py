@@ -18,9 +18,10 @@ import numpy as np
 
 from station.biometrics import face as face_checks
 from station.biometrics import finger as finger_checks
+from station.biometrics import nfiq2
 from station.biometrics import sequence as sequence_checks
 from station.biometrics import signature as signature_checks
-from station.biometrics.formats import wsq
+from station.biometrics.formats import iso19794_4, wsq
 from station.biometrics.images import encode_png
 from station.domain import (
     CAPTURE_ORDER,
@@ -36,7 +37,8 @@ from station.domain import (
 __all__ = [
     "FINGER_MAX_RETRIES", "FINGER_QUALITY_THRESHOLD", "FaceOutcome", "FingerOutcome",
     "SignatureOutcome", "expected_backdrop", "face_capture", "finger_capture",
-    "fewer_fingers_warning", "sequence_problems", "signature_capture", "strokes_from_lists",
+    "fewer_fingers_warning", "finger_iso_record", "finger_nfiq2", "sequence_problems",
+    "signature_capture", "strokes_from_lists", "with_nfiq2",
 ]
 
 
@@ -107,6 +109,34 @@ def finger_capture(gray: np.ndarray, ppi: int, position: FingerPosition | int, d
         resolution_ppi=ppi,
     )
     return FingerOutcome(quality, cap, sequence_checks.extract(gray, ppi))
+
+
+def finger_nfiq2(gray: np.ndarray, ppi: int = 500) -> nfiq2.Nfiq2Score:
+    """NFIQ 2 proper of a captured print: about 250 ms, so run it on a worker (the GUI's task
+    runner, `ui.tasks`), never on the GUI thread. Raises `nfiq2.Nfiq2Error` (coded, bilingual)
+    for an image NFIQ 2 cannot take."""
+    return nfiq2.compute(gray, ppi)
+
+
+def with_nfiq2(capture: FingerCapture, score: nfiq2.Nfiq2Score) -> FingerCapture:
+    """The capture with its NFIQ 2 score filled in."""
+    return capture.model_copy(update={"nfiq2": score.score})
+
+
+def finger_iso_record(gray: np.ndarray, capture: FingerCapture,
+                      score: nfiq2.Nfiq2Score | None = None) -> bytes:
+    """The print as an ISO/IEC 19794-4:2011 record (WSQ) whose quality block carries NFIQ 2
+    (CBEFF vendor 0x0101, algorithm 0x39). NFIQ 2 is computed here when neither `score` nor the
+    capture has it."""
+    ppi = capture.resolution_ppi or 500
+    if score is None:
+        score = nfiq2.Nfiq2Score(capture.nfiq2, 0.0) if capture.nfiq2 is not None \
+            else nfiq2.compute(gray, ppi)
+    rep = iso19794_4.FingerImage(
+        position=int(capture.position), image=np.ascontiguousarray(gray), ppi=ppi,
+        compression="wsq", quality=[score.quality_block], captured_at=capture.captured_at,
+        number=capture.attempts)
+    return iso19794_4.write([rep])
 
 
 def sequence_problems(
