@@ -639,6 +639,10 @@ A photo already accepted stays with the form. Check the camera, then press Space
         <translation>%1× failed</translation>
     </message>
     <message>
+        <source>Kualitas langsung %1 · NFIQ 2: %2</source>
+        <translation>Live quality %1 · NFIQ 2: %2</translation>
+    </message>
+    <message>
         <source>Jari %1 — %2</source>
         <translation>Finger %1 — %2</translation>
     </message>
