@@ -401,3 +401,34 @@ def test_iris_capture_from_the_simulator():
     assert left.modality is Modality.IRIS and left.format == "iso19794-6"
     assert np.array_equal(left.image, synth.iris(4, "left"))
     assert left.data.startswith(b"IIR\x00") and left.extra["sbi_hash"]
+
+
+def test_a_dual_iris_camera_captures_both_eyes_in_one_chained_rcapture():
+    import hashlib
+
+    from devices.simulated import synth
+    from station.biometrics.formats import iso19794_6
+
+    s = SbiSimulator(SimulatorConfig(port=h.free_port(), seed=6, modalities=("Iris",))).start()
+    try:
+        with _manager(s) as m:
+            (desc,) = [d for d in m.rescan() if d.driver_id == "sbi"]
+            with m.open(desc) as dev:
+                both = dev.capture(eyes=["right", "left"]).result(15)
+                one = dev.capture(eyes=["right", "left"], eye_exceptions=["right"]).result(15)
+    finally:
+        s.stop()
+    assert s.requests.count(("RCAPTURE", "/capture")) == 2  # both eyes in one request
+    assert [r.extra["eye"] for r in both] == ["right", "left"]
+    for r in both:
+        (rep,) = iso19794_6.read(r.data)
+        assert rep.eye == r.extra["eye"] and rep.image_format == 0x0A
+        assert rep.compression == "lossless"
+        assert abs(rep.quality_blocks[0][0] - r.device_quality) <= 0.5
+        assert np.array_equal(r.image, synth.iris(6, r.extra["eye"]))
+    # the second eye's hash chains onto the first's, by MOSIP's rule
+    expected = hashlib.sha256(bytes.fromhex(both[0].extra["sbi_hash"])
+                              + hashlib.sha256(both[1].data).digest()).hexdigest().upper()
+    assert both[1].extra["sbi_hash"] == expected
+    # an excepted eye (missing, blind, injured) is not captured; the other is
+    assert [r.extra["eye"] for r in one] == ["left"]

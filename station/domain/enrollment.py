@@ -108,6 +108,46 @@ class FingerCapture(Capture):
     nfiq2: int | None = None
 
 
+class Eye(StrEnum):
+    """An eye, with its ISO/IEC 19794-6 eye label (1 right, 2 left). Captured right then left,
+    as the fingers are."""
+
+    RIGHT = "right"
+    LEFT = "left"
+
+    @property
+    def iso_label(self) -> int:
+        return 1 if self is Eye.RIGHT else 2
+
+    @property
+    def label_id(self) -> str:
+        return "mata kanan" if self is Eye.RIGHT else "mata kiri"
+
+    @property
+    def label_en(self) -> str:
+        return f"{self.value} eye"
+
+
+IRIS_ORDER = (Eye.RIGHT, Eye.LEFT)
+
+
+class IrisCapture(Capture):
+    """One eye's iris image (format "iso19794-6" for the record, or the image's own)."""
+
+    eye: Eye
+
+
+class IrisException(BaseModel):
+    """An eye that cannot be captured (missing, blind, injured), confirmed by a supervisor."""
+
+    model_config = ConfigDict(frozen=True)
+
+    eye: Eye
+    reason: ExceptionReason
+    note: str = ""
+    confirmed_by: str | None = None
+
+
 class Enrollment(BaseModel):
     """A record as the station works on it before sealing. Mutable only through `model_copy`."""
 
