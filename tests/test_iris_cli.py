@@ -121,3 +121,26 @@ def test_quality_iris_refuses_bad_files_by_name_and_still_reports_the_rest(capsy
     assert rows[3]["failures"][0]["code"] == "IRIS_UNIFORM"
     assert rows[4]["error"]["code"] == "FILE_NOT_FOUND"
     assert "Traceback" not in captured.err
+
+
+def test_the_capture_service_keeps_a_passing_eye_as_an_iso_record_and_refuses_a_poor_one():
+    from station.domain import Eye
+    from station.services import capture as capture_service
+
+    q, cap = capture_service.iris_capture(synth.iris(3, "left"), "left", "sim")
+    assert q.acceptable and cap is not None and cap.eye is Eye.LEFT
+    (rep,) = iso19794_6.read(cap.data)
+    assert rep.eye == "left" and rep.quality_blocks[0][0] == round(q.score)
+    q, cap = capture_service.iris_capture(synth.iris(3, "left", defects=("blurred",)), "left",
+                                          "sim")
+    assert cap is None and "IRIS_BLUR" in {f.code for f in q.failures}
+
+
+def test_the_verification_service_compares_a_placed_finger_with_the_enrolled_one():
+    from bench.matcher import placement
+    from station.services import capture as capture_service
+
+    img = synth.fingerprint(2, 77)
+    probe = placement(img, np.random.default_rng(3))
+    assert capture_service.verify_finger(probe, 500, img).match
+    assert not capture_service.verify_finger(synth.fingerprint(7, 77), 500, img).match

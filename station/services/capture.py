@@ -4,7 +4,9 @@ Shared by the GUI capture steps (`ui.capture`) and `rekam enroll --from-dir`, so
 the same rules: the face check (one frontal face, centred, sharp, exposed, the backdrop colour of
 the birth year) and its 3:4 portrait; the fingerprint quality score (threshold 40) with the print
 stored as WSQ; the signature checks with the ISO 19794-7-style channels and a rendered PNG; the
-finger-sequence check (the same finger in two slots) before the record is saved.
+finger-sequence check (the same finger in two slots) before the record is saved; NFIQ 2 after
+a finger capture; the iris check and its ISO/IEC 19794-6 record; the 1:1 verification of the
+chip fingers.
 
 No Qt, no database: plain functions on numpy images, safe to call on any worker thread.
 """
@@ -18,10 +20,11 @@ import numpy as np
 
 from station.biometrics import face as face_checks
 from station.biometrics import finger as finger_checks
-from station.biometrics import nfiq2
+from station.biometrics import iris as iris_checks
+from station.biometrics import matcher, nfiq2
 from station.biometrics import sequence as sequence_checks
 from station.biometrics import signature as signature_checks
-from station.biometrics.formats import iso19794_4, wsq
+from station.biometrics.formats import iso19794_4, iso19794_6, wsq
 from station.biometrics.images import encode_png
 from station.domain import (
     CAPTURE_ORDER,
@@ -29,16 +32,19 @@ from station.domain import (
     FINGER_QUALITY_THRESHOLD,
     Capture,
     Enrollment,
+    Eye,
     FingerCapture,
     FingerPosition,
+    IrisCapture,
     Problem,
 )
 
 __all__ = [
     "FINGER_MAX_RETRIES", "FINGER_QUALITY_THRESHOLD", "FaceOutcome", "FingerOutcome",
     "SignatureOutcome", "expected_backdrop", "face_capture", "finger_capture",
-    "fewer_fingers_warning", "finger_iso_record", "finger_nfiq2", "sequence_problems",
-    "signature_capture", "strokes_from_lists", "with_nfiq2",
+    "fewer_fingers_warning", "finger_iso_record", "finger_nfiq2", "iris_capture",
+    "sequence_problems", "signature_capture", "strokes_from_lists", "verify_finger",
+    "with_nfiq2",
 ]
 
 
@@ -137,6 +143,35 @@ def finger_iso_record(gray: np.ndarray, capture: FingerCapture,
         compression="wsq", quality=[score.quality_block], captured_at=capture.captured_at,
         number=capture.attempts)
     return iso19794_4.write([rep])
+
+
+def verify_finger(probe: np.ndarray, probe_ppi: int,
+                  enrolled: matcher.Template | np.ndarray, enrolled_ppi: int = 500
+                  ) -> matcher.MatchResult:
+    """The index-finger verification: the print placed now against the enrolled one (its image,
+    or a template made once with `matcher.extract`). Tens of milliseconds: run it on the check
+    worker. Raises `matcher.TemplateError` (coded, bilingual) for a print with no usable
+    minutiae; choose which fingers to verify with `station.domain.verification.chip_fingers`."""
+    ref = enrolled if isinstance(enrolled, matcher.Template) else matcher.extract(
+        enrolled, enrolled_ppi)
+    return matcher.verify(probe, ref, ppi=probe_ppi)
+
+
+def iris_capture(gray: np.ndarray, eye: str, device_id: str, *,
+                 device_quality: float | None = None) -> tuple[iris_checks.IrisQuality,
+                                                               IrisCapture | None]:
+    """Check an iris image; when it passes, the capture as an ISO/IEC 19794-6 record (the
+    station's iris score in its quality block, the iris circle it found)."""
+    quality = iris_checks.check(gray)
+    if not quality.acceptable:
+        return quality, None
+    circle = None if quality.iris is None else (quality.iris.x, quality.iris.y, quality.iris.r)
+    record = iso19794_6.write([iso19794_6.from_gray(gray, eye, quality=round(quality.score),
+                                                    iris_circle=circle)])
+    h, w = gray.shape[:2]
+    return quality, IrisCapture(data=record, format="iso19794-6", device_id=device_id,
+                                eye=Eye(eye), quality=round(quality.score, 1),
+                                device_quality=device_quality, width=w, height=h)
 
 
 def sequence_problems(
