@@ -1,8 +1,13 @@
-"""Fingerprint quality 0-100 for 500 ppi images, built on the ideas of NIST NFIQ 2.
+"""The live fingerprint score (0-100, NFIQ 2 scale) and the capture checks for 500 ppi images.
 
-This is *not* NFIQ 2 and is not conformant with ISO/IEC 29794-4: it computes features in the
-spirit of NFIQ 2's native measures and combines them with a fixed, hand-calibrated formula (no
-random forest). docs/biometrics.md compares its scores with NIST's on the SFinGe samples.
+The score is NIST's NFIQ 2.3 random forest over a fast, vectorised re-computation of NFIQ 2's
+measures (`nfiq2.estimate`, about 10 ms), held down by three guards where the print shows a
+capture defect NFIQ 2 barely weighs (blur or faint ridges: the clarity below; a sliver of a
+finger: the foreground area; washed-out ridges: the ridge contrast). NFIQ 2 proper
+(`nfiq2.compute`, ~250 ms) is computed after the capture. docs/biometrics.md gives the
+agreement with NIST's scores and why the guards are there.
+
+The station's own features below feed the clarity guard and the actionable flags:
 
 Pipeline (everything vectorised with numpy/OpenCV; 32 x 32 pixel blocks as in NFIQ 2):
 
@@ -23,8 +28,7 @@ Pipeline (everything vectorised with numpy/OpenCV; 32 x 32 pixel blocks as in NF
   minutiae closer to each other than half a ridge period pair (spurs and breaks).
 - ridge contrast: the median block standard deviation in the foreground.
 
-Score = 100 x a weighted geometric mean of the per-feature scores, times a foreground-area factor,
-so one very bad property (no contrast, no ridges, tiny area) drags the score down on its own.
+Clarity = the weighted geometric mean of the per-feature scores; flags name what to do.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ GUARD_AREA_PX = 80_000.0  # foreground pixels at 500 ppi (NIST's minimum is 50 0
 GUARD_CONTRAST = 30.0  # median foreground block standard deviation, grey levels
 # weights of the per-feature scores in the geometric mean (they sum to 1). OCL, orientation flow,
 # clarity and contrast carry most: they are the features that follow NIST's scores on the
-# sample prints; FDA/band/minutiae mostly catch noise, blur and partial prints.
+# sample prints; FDA/band mostly catch noise, blur and partial prints.
 WEIGHTS = {
     "contrast": 0.20,
     "ocl": 0.22,
