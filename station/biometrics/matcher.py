@@ -38,6 +38,7 @@ import cv2
 import numpy as np
 
 from station.biometrics.finger import _CROSSING, _neighbour_code, thin
+from station.biometrics.images import finger_at_500ppi
 from station.domain.problems import Problem
 
 THRESHOLD = 20.0  # see the module docstring and docs/biometrics.md
@@ -135,19 +136,9 @@ def _gabor_bank(period: float) -> list[np.ndarray]:
 def extract(gray: np.ndarray, ppi: int = 500) -> Template:
     """The minutiae template of one print (2-D uint8; colour is converted)."""
     start = time.perf_counter()
-    img = np.asarray(gray)
-    if img.ndim == 3 and img.shape[2] in (3, 4):
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY if img.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
-    if img.ndim != 2 or img.dtype != np.uint8:
-        raise TemplateError("MATCH_IMAGE_INVALID", "Sidik jari harus gambar abu-abu 8-bit.",
-                            "A fingerprint must be an 8-bit grey image.")
-    if not 100 <= int(ppi) <= 2000:
-        raise TemplateError("MATCH_IMAGE_INVALID", f"Resolusi {ppi} ppi di luar 100-2000.",
-                            f"A resolution of {ppi} ppi is outside 100-2000.")
-    if ppi != 500:
-        s = 500.0 / ppi
-        img = cv2.resize(img, None, fx=s, fy=s,
-                         interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    img = finger_at_500ppi(gray, ppi)
+    if isinstance(img, Problem):
+        raise TemplateError("MATCH_IMAGE_INVALID", img.message_id, img.message_en)
     h, w = img.shape
     if h < 96 or w < 96:
         raise TemplateError("MATCH_IMAGE_TOO_SMALL", "Gambar sidik jari terlalu kecil.",

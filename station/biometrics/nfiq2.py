@@ -32,7 +32,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from station.biometrics.formats.iso19794_4 import QualityBlock
@@ -167,19 +166,11 @@ def forest() -> RandomForest:
 
 def prepare(gray: np.ndarray, ppi: int = 500) -> np.ndarray:
     """A 2-D uint8 500 ppi image (colour to grey, other resolutions resampled), or Nfiq2Error."""
-    img = np.asarray(gray)
-    if img.ndim == 3 and img.shape[2] in (3, 4):
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY if img.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
-    if img.ndim != 2 or img.dtype != np.uint8:
-        raise Nfiq2Error("NFIQ2_INPUT", "Gambar sidik jari harus abu-abu 8-bit.",
-                         "A fingerprint image must be 8-bit grey.")
-    if not 100 <= int(ppi) <= 2000:
-        raise Nfiq2Error("NFIQ2_INPUT", f"Resolusi {ppi} ppi di luar 100-2000 ppi.",
-                         f"A resolution of {ppi} ppi is outside 100-2000 ppi.")
-    if ppi != 500:
-        s = 500.0 / ppi
-        img = cv2.resize(img, None, fx=s, fy=s,
-                         interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    from station.biometrics.images import finger_at_500ppi
+
+    img = finger_at_500ppi(gray, ppi)
+    if isinstance(img, Problem):
+        raise Nfiq2Error("NFIQ2_INPUT", img.message_id, img.message_en)
     if min(img.shape) < MIN_SIDE:
         raise Nfiq2Error(
             "NFIQ2_IMAGE_TOO_SMALL",
