@@ -156,3 +156,20 @@ def test_the_capture_service_adds_nfiq2_and_writes_it_into_the_iso_record():
     (rep,) = iso19794_4.read(capture_service.finger_iso_record(img, cap))
     assert rep.position == 2 and rep.compression == "wsq"
     assert rep.quality == [iso19794_4.QualityBlock(score.score, 0x0101, 0x39)]
+
+
+def test_a_borderline_live_score_gets_nfiq2_at_capture_and_nfiq2_decides():
+    from devices.simulated import synth
+    from station.domain import Enrollment
+    from station.services import capture as capture_service
+
+    img = synth.fingerprint(7, 17)  # live score 35, NFIQ 2 proper 44
+    outcome = capture_service.finger_capture(img, 500, 7, "sim")
+    assert not outcome.quality.acceptable and outcome.nfiq2 is not None
+    assert outcome.acceptable and outcome.capture.nfiq2 == outcome.nfiq2.score >= 40
+    e = Enrollment(station_id="s", operator="o", fingers={outcome.capture.position:
+                                                          outcome.capture})
+    assert not [p for p in e.completeness_problems() if p.code.startswith("FINGER_QUALITY_LOW")]
+    # a clearly poor print is not given a second opinion
+    poor = capture_service.finger_capture(synth.fingerprint(2, 5, "smudged"), 500, 2, "sim")
+    assert poor.nfiq2 is None and not poor.acceptable

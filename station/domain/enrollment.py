@@ -105,7 +105,9 @@ class FingerCapture(Capture):
     position: FingerPosition
     # NFIQ 2.3 unified quality score (0-100), computed after the capture (about a quarter of a
     # second, off the GUI thread); None until it is. `quality` is the station's live score.
-    nfiq2: int | None = None
+    # Left out of serialisations while None, so records and packets without it stay as they
+    # were byte for byte.
+    nfiq2: int | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class Eye(StrEnum):
@@ -223,9 +225,12 @@ class Enrollment(BaseModel):
                     )
                 )
         for pos, cap in self.fingers.items():
+            # good when either score reaches the threshold: the live score, or NFIQ 2 proper
+            # (the centre's measure) where it has been computed
+            best = max(cap.quality, cap.nfiq2 or 0) if cap.quality is not None else None
             if (
-                cap.quality is not None
-                and cap.quality < FINGER_QUALITY_THRESHOLD
+                best is not None
+                and best < FINGER_QUALITY_THRESHOLD
                 and cap.forced_by is None
             ):
                 problems.append(

@@ -88,33 +88,48 @@ def face_capture(bgr: np.ndarray, data: bytes, fmt: str, birth_year: int | None,
 # --- fingers ----------------------------------------------------------------------------------
 
 
+# A print whose live score misses the threshold by less than this gets NFIQ 2 proper at once,
+# and NFIQ 2 decides: the live score is an estimate (a few points off NFIQ 2 on average).
+NFIQ2_SECOND_OPINION = 8.0
+
+
 @dataclass
 class FingerOutcome:
     quality: finger_checks.FingerQuality
     capture: FingerCapture
     template: sequence_checks.Template
+    nfiq2: nfiq2.Nfiq2Score | None = None  # computed here only for a borderline print
 
     @property
     def acceptable(self) -> bool:
-        return self.quality.acceptable
+        return self.quality.acceptable or (
+            self.nfiq2 is not None and self.nfiq2.score >= self.quality.threshold)
 
 
 def finger_capture(gray: np.ndarray, ppi: int, position: FingerPosition | int, device_id: str,
                    *, attempts: int = 1, forced_by: str | None = None,
                    device_quality: float | None = None) -> FingerOutcome:
-    """Score a print, store it as WSQ and extract its template for the sequence check.
+    """Score a print, store it as WSQ and extract its template for the sequence check. A
+    borderline print (live score within NFIQ2_SECOND_OPINION below the threshold) is scored
+    with NFIQ 2 proper at once, and passes when NFIQ 2 reaches the threshold.
 
     A print below the threshold is still returned (the caller decides: retry, or a
     supervisor-forced capture with `forced_by`)."""
     quality = finger_checks.assess(gray, ppi)
+    second: nfiq2.Nfiq2Score | None = None
+    if not quality.acceptable and quality.score >= quality.threshold - NFIQ2_SECOND_OPINION:
+        try:
+            second = nfiq2.compute(gray, ppi)
+        except nfiq2.Nfiq2Error:
+            second = None
     pos = FingerPosition(position)
     cap = FingerCapture(
         position=pos, data=wsq.encode(gray, ppi), format="wsq", device_id=device_id,
         quality=round(quality.score, 1), device_quality=device_quality, attempts=attempts,
         forced_by=forced_by, width=int(gray.shape[1]), height=int(gray.shape[0]),
-        resolution_ppi=ppi,
+        resolution_ppi=ppi, nfiq2=None if second is None else second.score,
     )
-    return FingerOutcome(quality, cap, sequence_checks.extract(gray, ppi))
+    return FingerOutcome(quality, cap, sequence_checks.extract(gray, ppi), second)
 
 
 def finger_nfiq2(gray: np.ndarray, ppi: int = 500) -> nfiq2.Nfiq2Score:

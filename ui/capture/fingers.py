@@ -353,6 +353,8 @@ class FingerStep(LivePreview, StepPage):
     def _nfiq2_later(self, pos: FingerPosition, image, cap) -> None:  # noqa: ANN001
         """NFIQ 2 proper (a quarter of a second) on the check worker; the box shows it when it
         is ready, unless the finger was captured again meanwhile."""
+        if cap.nfiq2 is not None:  # a borderline print already has it (capture_service)
+            return
         ppi = cap.resolution_ppi or 500
 
         def ready(score) -> None:  # noqa: ANN001
