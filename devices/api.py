@@ -416,7 +416,27 @@ class IrisScanner(Device):
 
     @abstractmethod
     def capture(self, eye: str, cancel: CancelToken) -> CaptureResult:
-        """Capture one eye ("left" or "right")."""
+        """Capture one eye ("left" or "right"): gray uint8 image, `extra["eye"]` set."""
+
+    def capture_eyes(self, eyes: Sequence[str], cancel: CancelToken, *,
+                     exceptions: Sequence[str] = ()) -> list[CaptureResult]:
+        """Capture several eyes (a dual-eye camera does both at once); `exceptions` are eyes
+        that cannot be captured (missing, blind, injured: confirmed by a supervisor) and are
+        skipped. Default: one after the other."""
+        skip = {str(e).lower() for e in exceptions}
+        return [self.capture(e, cancel) for e in eyes if str(e).lower() not in skip]
+
+
+EYES = ("right", "left")
+
+
+def eye_name(eye: object) -> str:
+    """"left" / "right" from any spelling devices use (Left, LEFT, l, 2 / 1 as ISO codes)."""
+    text = str(getattr(eye, "value", eye)).strip().lower()
+    name = {"l": "left", "r": "right", "2": "left", "1": "right"}.get(text, text)
+    if name not in EYES:
+        raise InvalidOption(f"eye must be left or right, got {eye!r}")
+    return name
 
 
 CONTRACTS: dict[Modality, type[Device]] = {

@@ -51,12 +51,12 @@ SIMULATED = DriverManifest(
     id="simulated",
     name="Perangkat simulasi / Simulated devices",
     vendor="Rekam",
-    modalities=(Modality.FACE, Modality.FINGER, Modality.SIGNATURE),
+    modalities=(Modality.FACE, Modality.FINGER, Modality.SIGNATURE, Modality.IRIS),
     factory="devices.simulated.driver:SimulatedDriver",
     version="1.0",
     requires=("cv2",),
-    description="Camera, fingerprint scanner and signature pad for demo, training and tests, "
-    "with controllable quality and fault injection.",
+    description="Camera, fingerprint scanner, signature pad and iris camera for demo, training "
+    "and tests, with controllable quality and fault injection.",
     options={
         "seed": "the synthetic person (same seed, same face and fingers)",
         "quality": "fingerprint quality: good, dry, smudged, partial, blank",
@@ -64,6 +64,8 @@ SIMULATED = DriverManifest(
         "fault_after": "successful captures before the fault starts (default 0)",
         "latency": "seconds a capture takes (default 0.2)",
         "birth_year": "for the face backdrop colour (red odd, blue even)",
+        "iris_defects": "comma-separated iris defects: occluded, closed, blurred, off_gaze, "
+        "dilated, constricted, low_contrast, small, cut, glare",
     },
 )
 
@@ -71,14 +73,16 @@ FILES = DriverManifest(
     id="files",
     name="Berkas gambar / Image files",
     vendor="Rekam",
-    modalities=(Modality.FACE, Modality.FINGER, Modality.SIGNATURE),
+    modalities=(Modality.FACE, Modality.FINGER, Modality.SIGNATURE, Modality.IRIS),
     factory="devices.files:FilesDriver",
     version="1.0",
     requires=("cv2",),
     description="Captures read from disk: face.jpg, finger-01.png ... finger-10.wsq, "
-    "signature.json (used by `rekam enroll --from-dir`).",
+    "signature.json, iris-left.png / iris-right.png or ISO 19794-6 records (used by "
+    "`rekam enroll --from-dir`).",
     options={
-        "path": "an image file, or a folder holding face.*, finger-NN.*, signature.json",
+        "path": "an image file, or a folder holding face.*, finger-NN.*, signature.json, "
+        "iris-left.* / iris-right.*",
         "ppi": "resolution of finger images (default 500)",
     },
 )

@@ -6,7 +6,9 @@
 * ``finger-01.png`` ... ``finger-10.wsq`` (ISO/IEC 19794-4 position numbers; ``01.png``,
   ``finger_1.png``, ``right_thumb.png`` and ``fingers/1.png`` are accepted too),
 * ``signature.json``: ``[[[x, y, t_ms, pressure], ...], ...]`` (strokes of points) or
-  ``{"strokes": [...], "width": W, "height": H}``.
+  ``{"strokes": [...], "width": W, "height": H}``,
+* ``iris-left.png`` / ``iris-right.png`` (or ``iris_left``, ``left_iris``, ``iris/left``; any
+  image format above, or an ISO/IEC 19794-6 record ``.iso`` / ``.iir``).
 
 The folder layout of `rekam enroll --from-dir` (photo.jpg, fingers/N.png, signature.json) is one
 of the accepted layouts.
@@ -31,10 +33,12 @@ from devices.api import (
     FingerprintScanner,
     GarbageData,
     InvalidOption,
+    IrisScanner,
     Modality,
     SignaturePad,
     SignatureResult,
     StrokePoint,
+    eye_name,
 )
 from devices.builtin import FILES
 from devices.manager import decode_bytes
@@ -152,10 +156,34 @@ class FilePad(_FileDevice, SignaturePad):
         return SignatureResult(strokes, size[0], size[1], self.info())
 
 
+class FileIris(_FileDevice, IrisScanner):
+    def capture(self, eye: str, cancel: CancelToken) -> CaptureResult:
+        from station.biometrics.formats import FormatError, iso19794_6
+
+        side = eye_name(eye)
+        file = self._find([f"iris-{side}", f"iris_{side}", f"{side}_iris", f"{side}-iris",
+                           f"iris/{side}"], (*IMAGE_SUFFIXES, ".iso", ".iir"))
+        data = self._read(file)
+        if data[:4] == iso19794_6.MAGIC:
+            try:
+                reps = iso19794_6.read(data)
+                rep = next((r for r in reps if r.eye == side), reps[0])
+                img = rep.decode()
+            except (FormatError, IndexError) as exc:
+                raise GarbageData(f"{file.name}: {exc}", device_id=self.device_id) from None
+            if img.ndim == 3:
+                img = decode_bytes(rep.data, gray=True)
+            return CaptureResult(Modality.IRIS, img, data, "iso19794-6", self.info(),
+                                 extra={"file": file.name, "eye": side})
+        img, data, fmt = self._image(file, gray=True)
+        return CaptureResult(Modality.IRIS, img, data, fmt, self.info(),
+                             extra={"file": file.name, "eye": side})
+
+
 class FilesDriver(Driver):
     manifest = FILES
     _classes = {Modality.FACE: FileCamera, Modality.FINGER: FileScanner,
-                Modality.SIGNATURE: FilePad}
+                Modality.SIGNATURE: FilePad, Modality.IRIS: FileIris}
 
     def discover(self, timeout_s: float = 5.0) -> list[DeviceDescriptor]:
         path = self.options.get("path")

@@ -96,6 +96,13 @@ def validate_result(result: Any, modality: Modality, device_id: str) -> Any:
     if modality is Modality.FINGER and img.ndim != 2:
         raise GarbageData(f"a fingerprint image must be gray, got shape {img.shape}",
                           device_id=device_id)
+    if modality is Modality.IRIS:
+        if img.ndim != 2:
+            raise GarbageData(f"an iris image must be gray (near infrared), got shape "
+                              f"{img.shape}", device_id=device_id)
+        if result.extra.get("eye") not in ("left", "right"):
+            raise GarbageData("the iris result does not say which eye it is",
+                              device_id=device_id)
     if min(img.shape[:2]) < 32:
         raise GarbageData(f"image too small ({img.shape[1]}x{img.shape[0]})",
                           device_id=device_id)
@@ -148,9 +155,10 @@ class DeviceHandle:
                 positions: Sequence[FingerPosition | int] | None = None,
                 exceptions: Sequence[FingerPosition | int] = (),
                 requested_score: float | None = None, eye: str = "left",
+                eyes: Sequence[str] | None = None, eye_exceptions: Sequence[str] = (),
                 timeout_s: float | None = None) -> concurrent.futures.Future:
         """Start a capture; the future resolves to a CaptureResult / SignatureResult (or a
-        list of CaptureResult for `positions`) or fails with a DeviceError."""
+        list of CaptureResult for `positions` or `eyes`) or fails with a DeviceError."""
         if timeout_s is not None:
             timeout = float(timeout_s)
         else:
@@ -175,7 +183,8 @@ class DeviceHandle:
                                          requested_score=requested_score, timeout_s=timeout)
             elif modality is Modality.IRIS:
                 assert isinstance(device, IrisScanner)
-                res = device.capture(eye, token)
+                res = (device.capture_eyes(list(eyes), token, exceptions=list(eye_exceptions))
+                       if eyes is not None else device.capture(eye, token))
             else:
                 assert isinstance(device, FaceCamera | SignaturePad)
                 res = device.capture(token)

@@ -219,7 +219,7 @@ def test_rescan_lists_simulated_devices_only_when_enabled(monkeypatch):
         monkeypatch.setenv("REKAM_SIMULATED_DEVICES", "1")
         sim = [d for d in m.rescan() if d.driver_id == "simulated"]
         assert {d.modalities[0] for d in sim} == {Modality.FACE, Modality.FINGER,
-                                                  Modality.SIGNATURE}
+                                                  Modality.SIGNATURE, Modality.IRIS}
         dev = m.open(sim[0].device_id)
         assert dev.capture(position=1).result(10) is not None
     finally:

@@ -89,8 +89,12 @@ def test_finger_capture_decodes_iso_record_and_chains_hashes(sim):
     expected = synth.fingerprint(FingerPosition.RIGHT_INDEX, 21)
     assert np.corrcoef(first.image.ravel(), expected.ravel())[0, 1] > 0.5
     # the second capture chains onto the first: its hash covers the first one's
+    import hashlib
+
     iso = second.extra["iso_record"]
-    assert second.extra["sbi_hash"] == p.chain_hash(first.extra["sbi_hash"], iso)
+    expected = hashlib.sha256(bytes.fromhex(first.extra["sbi_hash"])
+                              + hashlib.sha256(iso).digest()).hexdigest().upper()
+    assert second.extra["sbi_hash"] == expected
     assert first.extra["signed"] is True and first.extra["trusted"] is False
 
 
@@ -202,12 +206,66 @@ def test_requested_score_makes_the_device_retry_until_its_timeout(sim):
     assert res.device_quality < 90  # and sent its best frame anyway, as the spec says
 
 
+# MOSIP's capture hash chain, hash = HEX(SHA-256(previousHashBytes || SHA-256(bioValue))), as the
+# mock SBI (mosip/mosip-mock-services SBIServiceResponse.getBiometricData) builds it and the
+# compliance toolkit (mosip/mosip-compliance-toolkit util/HashUtil.generateHash, used by
+# BioHashValidator) checks it. The SBI 1.0 specification gives no numeric example, so these
+# vectors were derived by hand with openssl, outside Python and outside this code base:
+#   E  = $(printf '' | openssl dgst -sha256)
+#   H1 = $(printf "$E$(printf abc | openssl dgst -sha256)" | xxd -r -p | openssl dgst -sha256)
+#   H2 = $(printf "$H1$(printf MOSIP | openssl dgst -sha256)" | xxd -r -p | openssl dgst -sha256)
+HASH_EMPTY = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+HASH_ABC_FIRST = "BDDBDF7E9DF02F902EE5DD61B2B513D7566A2112FF97DB7DC3B6D184A43EF0E3"
+HASH_MOSIP_SECOND = "16C398AA0E6C100483EB0766CCA85C4E725B6240940249B7E0B30B700051839B"
+# what the old (wrong) rule gave: SHA-256 of the two hex strings concatenated as text
+HASH_ABC_TEXT_RULE = "9992B37B41E1AEA19A8A7BE65B63090397FEE8C9662B3708EF7D3B81A362BEE2"
+
+
+@pytest.mark.parametrize("first_previous", [HASH_EMPTY, HASH_EMPTY.lower(), ""])
+def test_the_client_chains_hashes_by_mosips_rule(first_previous):
+    assert p.EMPTY_HASH == HASH_EMPTY
+    assert p.chain_hash(first_previous, b"abc") == HASH_ABC_FIRST
+    assert p.chain_hash(HASH_ABC_FIRST, b"MOSIP") == HASH_MOSIP_SECOND
+    assert p.chain_hash(HASH_ABC_FIRST.lower(), b"MOSIP") == HASH_MOSIP_SECOND
+    assert p.chain_matches(first_previous, b"abc", HASH_ABC_FIRST)
+    assert p.chain_matches(first_previous, b"abc", HASH_ABC_FIRST.lower())
+    assert p.chain_matches(HASH_ABC_FIRST, b"MOSIP", HASH_MOSIP_SECOND)
+    # a device that hashed hex text (the rule Rekam used to apply) is refused, as is tampering
+    assert not p.chain_matches(first_previous, b"abc", HASH_ABC_TEXT_RULE)
+    assert not p.chain_matches(first_previous, b"abd", HASH_ABC_FIRST)
+    assert not p.chain_matches(HASH_EMPTY, b"MOSIP", HASH_MOSIP_SECOND)  # not chained
+    for bad in ("", "XYZ", HASH_ABC_FIRST[:-2], HASH_ABC_FIRST + "00", "G" * 64):
+        assert not p.chain_matches(first_previous, b"abc", bad)
+    with pytest.raises(p.HashFormatError):
+        p.chain_hash("not hex", b"abc")
+
+
+def test_the_simulator_hashes_by_mosips_rule_independently_of_the_client():
+    from devices.sbi.simulator import mosip_capture_hash
+
+    assert mosip_capture_hash("", b"abc") == HASH_ABC_FIRST
+    assert mosip_capture_hash(HASH_EMPTY, b"abc") == HASH_ABC_FIRST
+    assert mosip_capture_hash(HASH_ABC_FIRST, b"MOSIP") == HASH_MOSIP_SECOND
+
+
+def test_a_reply_chained_by_mosips_rule_over_several_blocks_is_accepted(sim):
+    """A slap reply is one chain: block n's previous hash is block n-1's hash; the first block
+    chains onto the previousHash the client sent (checked here with hashlib alone)."""
+    import hashlib
+
+    cl = c.SbiClient(sim.port)
+    device = next(d for d in cl.info() if d.type == "Finger")
+    start = HASH_ABC_FIRST  # as if one capture of this session had already happened
+    blocks = cl.rcapture(device, bio_type="Finger", sub_id=1, count=4, timeout_s=5,
+                         previous_hash=start)
+    previous = bytes.fromhex(start)
+    for block in blocks:
+        expected = hashlib.sha256(previous + hashlib.sha256(block.bio_value).digest())
+        assert block.hash == expected.hexdigest().upper()
+        previous = expected.digest()
+
+
 def test_protocol_pieces():
-    assert p.EMPTY_HASH == "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
-    h1 = p.chain_hash(p.EMPTY_HASH, b"abc")
-    assert p.chain_matches(p.EMPTY_HASH, b"abc", h1)
-    assert p.chain_matches(p.EMPTY_HASH, b"abc", h1.lower())
-    assert not p.chain_matches(p.EMPTY_HASH, b"abd", h1)
     pki = p.make_test_pki()
     token = p.sign_jws(b'{"a":1}', pki.device_key, pki.device_cert)
     assert p.parse_jws(token).json() == {"a": 1}
@@ -343,3 +401,34 @@ def test_iris_capture_from_the_simulator():
     assert left.modality is Modality.IRIS and left.format == "iso19794-6"
     assert np.array_equal(left.image, synth.iris(4, "left"))
     assert left.data.startswith(b"IIR\x00") and left.extra["sbi_hash"]
+
+
+def test_a_dual_iris_camera_captures_both_eyes_in_one_chained_rcapture():
+    import hashlib
+
+    from devices.simulated import synth
+    from station.biometrics.formats import iso19794_6
+
+    s = SbiSimulator(SimulatorConfig(port=h.free_port(), seed=6, modalities=("Iris",))).start()
+    try:
+        with _manager(s) as m:
+            (desc,) = [d for d in m.rescan() if d.driver_id == "sbi"]
+            with m.open(desc) as dev:
+                both = dev.capture(eyes=["right", "left"]).result(15)
+                one = dev.capture(eyes=["right", "left"], eye_exceptions=["right"]).result(15)
+    finally:
+        s.stop()
+    assert s.requests.count(("RCAPTURE", "/capture")) == 2  # both eyes in one request
+    assert [r.extra["eye"] for r in both] == ["right", "left"]
+    for r in both:
+        (rep,) = iso19794_6.read(r.data)
+        assert rep.eye == r.extra["eye"] and rep.image_format == 0x0A
+        assert rep.compression == "lossless"
+        assert abs(rep.quality_blocks[0][0] - r.device_quality) <= 0.5
+        assert np.array_equal(r.image, synth.iris(6, r.extra["eye"]))
+    # the second eye's hash chains onto the first's, by MOSIP's rule
+    expected = hashlib.sha256(bytes.fromhex(both[0].extra["sbi_hash"])
+                              + hashlib.sha256(both[1].data).digest()).hexdigest().upper()
+    assert both[1].extra["sbi_hash"] == expected
+    # an excepted eye (missing, blind, injured) is not captured; the other is
+    assert [r.extra["eye"] for r in one] == ["left"]

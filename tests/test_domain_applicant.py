@@ -20,6 +20,7 @@ from station.domain import (
     RuleViolation,
     TransitionError,
     can,
+    card_issue_date,
     check_transition,
     eligibility_problems,
     is_domicile_recording,
@@ -112,10 +113,24 @@ def test_missing_fields_named():
     assert "FIELD_MISSING_OCCUPATION" in exc.value.codes
 
 
-def test_eligibility_age_17_on_recording_date():
-    a = parse_applicant(applicant_data(nik="3505014101090001", date_of_birth="2009-01-01"))
-    assert [p.code for p in eligibility_problems(a, date(2025, 12, 31))] == ["NOT_ELIGIBLE"]
-    assert eligibility_problems(a, date(2026, 1, 1)) == ()
+def test_recording_is_allowed_from_the_16th_birthday():
+    a = parse_applicant(applicant_data(nik="3505014101100001", date_of_birth="2010-01-01"))
+    (problem,) = eligibility_problems(a, date(2025, 12, 31))  # the day before turning 16
+    assert problem.code == "NOT_ELIGIBLE"
+    assert "16 tahun" in problem.message_id and "16th birthday" in problem.message_en
+    assert eligibility_problems(a, date(2026, 1, 1)) == ()  # the 16th birthday itself
+    assert eligibility_problems(a, date(2026, 11, 29)) == ()  # 16, single: recorded now
+    # ... and the card is printed from the 17th birthday
+    assert card_issue_date(a, date(2026, 1, 1)) == date(2027, 1, 1)
+    assert card_issue_date(a, date(2027, 3, 5)) == date(2027, 3, 5)
+
+
+def test_card_date_of_a_leap_day_birthday_and_of_a_married_resident():
+    leap = parse_applicant(applicant_data(nik="3505016902080001", date_of_birth="2008-02-29"))
+    assert card_issue_date(leap, date(2024, 6, 1)) == date(2025, 3, 1)  # no 29 Feb in 2025
+    married = parse_applicant(applicant_data(nik="3505014101100001", date_of_birth="2010-01-01",
+                                             marital_status="KAWIN"))
+    assert card_issue_date(married, date(2026, 6, 1)) == date(2026, 6, 1)
 
 
 def test_married_minor_is_eligible():

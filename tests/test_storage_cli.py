@@ -128,7 +128,9 @@ def test_enroll_template_from_dir_review_and_show(station_dir, tmp_path):
     assert shown["applicant"]["nik"] == applicant["nik"]
     assert shown["applicant"]["full_name"] == applicant["full_name"]
     assert shown["face"]["format"] == "jpeg" and len(shown["fingers"]) == 10
-    assert all(f["format"] == "wsq" and f["quality"] >= 40 for f in shown["fingers"].values())
+    # good by the live score, or by NFIQ 2 proper where a borderline print got it at capture
+    assert all(f["format"] == "wsq" and max(f["quality"], f.get("nfiq2") or 0) >= 40
+               for f in shown["fingers"].values())
     code, out, _ = run("records", "show", record_id, "--operator", "ani", password="ani-password")
     assert applicant["nik"] in out and "SITI CONTOH" in out
     # The same person again: refused as a duplicate, with date and status.

@@ -63,6 +63,12 @@ def test_click_through_from_sign_in_to_a_saved_captured_record(qtbot, make_windo
         assert text.startswith("✓"), text
     assert set(flow.state.fingers) == set(CAPTURE_ORDER)
     assert fingers.next_button.isEnabled() and not fingers.warning.isVisible()
+    # NFIQ 2 proper follows each accepted print on the check worker and shows in its box
+    qtbot.waitUntil(lambda: all(c.nfiq2 is not None for c in flow.state.fingers.values()),
+                    timeout=STEP_TIMEOUT_MS)
+    for pos, box in fingers.boxes.items():
+        assert f"({flow.state.fingers[pos].nfiq2})" in box.text()
+        assert "NFIQ 2" in box.toolTip()
     qtbot.keyClick(fingers, Qt.Key.Key_Return)
     assert page.current_step() == 3
 
@@ -92,6 +98,7 @@ def test_click_through_from_sign_in_to_a_saved_captured_record(qtbot, make_windo
     for pos, cap in record.fingers.items():
         assert cap.format == "wsq" and cap.resolution_ppi == 500 and cap.position == pos
         assert cap.quality >= 40 and cap.forced_by is None and cap.attempts == 1
+        assert cap.nfiq2 is not None and 0 <= cap.nfiq2 <= 100
     assert not record.finger_exceptions
     assert record.signature.format == "iso19794-7+json"
     assert record.signature.device_id == "screen-pad:signature"
@@ -245,7 +252,10 @@ def test_a_device_that_disconnects_or_times_out_shows_a_clear_message_and_loses_
     on_device(fingers.slot, lambda d: d.inject("timeout"))
     text = capture_finger(qtbot, window)
     assert text.startswith("✗ Pemindai") and "tidak menjawab" in text, text
-    assert flow.state.fingers == kept and fingers.current == FingerPosition.RIGHT_MIDDLE
+    # nothing lost (NFIQ 2 may have been filled in meanwhile: compare the prints themselves)
+    assert {p: c.data for p, c in flow.state.fingers.items()} == {
+        p: c.data for p, c in kept.items()}
+    assert fingers.current == FingerPosition.RIGHT_MIDDLE
     assert fingers.attempts.get(FingerPosition.RIGHT_MIDDLE, 0) == 0  # not a failed attempt
     assert capture_finger(qtbot, window).startswith("✓")  # the scanner answers again
     assert set(flow.state.fingers) == {*kept, FingerPosition.RIGHT_MIDDLE}

@@ -272,17 +272,27 @@ def test_ctrl_enter_checks_from_any_field(page, qtbot):
 
 
 def test_an_under_age_single_applicant_is_not_eligible(page, qtbot):
-    nik = make_nik("35.05.08", date(2010, 5, 1), Sex.MALE, 12)
+    nik = make_nik("35.05.08", date(2011, 5, 1), Sex.MALE, 12)
     _fill_by_keyboard(page, qtbot, nik=nik, marital="B")  # BELUM KAWIN
     assert page.eligibility.property("role") == "error"
-    assert page.eligibility.text() == "✗ Belum memenuhi syarat: umur 16 tahun dan belum kawin."
+    assert page.eligibility.text() == "✗ Belum memenuhi syarat: umur 15 tahun dan belum kawin."
     assert page.check() is None
     assert page.problem_texts()["date_of_birth"] == (
-        "Pemohon belum berumur 17 tahun dan belum pernah kawin; belum wajib KTP-el."
+        "Pemohon belum berumur 16 tahun dan belum pernah kawin; perekaman KTP-el dimulai pada "
+        "ulang tahun ke-16."
     )
     # Married people are eligible at any age.
     page.marital_status.setCurrentIndex(page.marital_status.findData("KAWIN"))
-    assert page.eligibility.text() == "✓ Memenuhi syarat: umur 16 tahun, sudah/pernah kawin."
+    assert page.eligibility.text() == "✓ Memenuhi syarat: umur 15 tahun, sudah/pernah kawin."
+    assert page.check() is not None
+
+
+def test_a_sixteen_year_old_is_recorded_and_told_when_the_card_is_printed(page, qtbot):
+    nik = make_nik("35.05.08", date(2010, 5, 1), Sex.MALE, 12)
+    _fill_by_keyboard(page, qtbot, nik=nik, marital="B")  # BELUM KAWIN, 16 on TODAY
+    assert page.eligibility.property("role") == "ok"
+    assert page.eligibility.text() == (
+        "✓ Boleh direkam: umur 16 tahun; KTP-el dicetak mulai umur 17 (atau saat kawin).")
     assert page.check() is not None
 
 

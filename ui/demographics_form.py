@@ -52,7 +52,7 @@ from station.domain import (
     validate_kk,
     validate_nik,
 )
-from station.domain.applicant import COMMON_OCCUPATIONS, ELIGIBLE_AGE
+from station.domain.applicant import CARD_AGE, COMMON_OCCUPATIONS, ELIGIBLE_AGE
 from ui.region_picker import RegionPicker
 from ui.style import set_role, set_state
 
@@ -596,10 +596,16 @@ class DemographicsForm:
         if age < 0:
             set_role(self.eligibility, "error")
             self.eligibility.setText(self.tr("Tanggal lahir setelah hari ini."))
-        elif age >= ELIGIBLE_AGE:
+        elif age >= CARD_AGE:
             set_role(self.eligibility, "ok")
             self.eligibility.setText(
                 self.tr("✓ Memenuhi syarat: umur %1 tahun.").replace("%1", str(age)))
+        elif age >= ELIGIBLE_AGE and status in (None, MaritalStatus.SINGLE.value):
+            # recorded from 16; the card itself is printed at 17 (or on marriage)
+            set_role(self.eligibility, "ok")
+            self.eligibility.setText(
+                self.tr("✓ Boleh direkam: umur %1 tahun; KTP-el dicetak mulai umur %2 "
+                        "(atau saat kawin).").replace("%1", str(age)).replace("%2", str(CARD_AGE)))
         elif status is None:
             set_role(self.eligibility, "warn")
             self.eligibility.setText(

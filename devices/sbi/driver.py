@@ -25,6 +25,7 @@ from devices.api import (
     InvalidOption,
     IrisScanner,
     Modality,
+    eye_name,
 )
 from devices.builtin import SBI
 from devices.manager import decode_bytes
@@ -269,26 +270,63 @@ class SbiCamera(_SbiDevice, FaceCamera):
 
 
 class SbiIris(_SbiDevice, IrisScanner):
+    """A single or dual (SBI "Double") iris camera: bioSubType Left / Right, deviceSubId 1 left,
+    2 right, 3 both at once; eyes that cannot be captured go in the request's exception list."""
+
+    def _results(self, blocks: list[c.SbiBiometric], wanted: Sequence[str]
+                 ) -> list[CaptureResult]:
+        from station.biometrics.formats import FormatError, iso19794_6
+
+        out = []
+        for b in blocks:
+            side = str(b.bio_sub_type).strip().lower()
+            if side not in wanted:
+                raise GarbageData(f"the device returned {b.bio_sub_type!r}, not one of the "
+                                  f"requested eyes {list(wanted)}", device_id=self.device_id)
+            try:
+                reps = iso19794_6.read(b.bio_value)
+            except FormatError as exc:
+                raise GarbageData(f"{b.bio_sub_type}: not an ISO/IEC 19794-6 record "
+                                  f"({exc.problem.message_en})", device_id=self.device_id) \
+                    from None
+            if len(reps) != 1:
+                raise GarbageData(f"{b.bio_sub_type}: {len(reps)} images in one record",
+                                  device_id=self.device_id)
+            rep = reps[0]
+            if rep.eye not in ("unknown", side):
+                raise GarbageData(f"the record is labelled {rep.eye} but was sent as "
+                                  f"{b.bio_sub_type}", device_id=self.device_id)
+            img = decode_bytes(rep.data, gray=True) if rep.image_format not in (2, 4) \
+                else rep.decode()
+            if img is None or img.ndim != 2:
+                raise GarbageData(f"{b.bio_sub_type}: the iris image cannot be decoded",
+                                  device_id=self.device_id)
+            out.append(CaptureResult(Modality.IRIS, img, b.bio_value, "iso19794-6", self.info(),
+                                     device_quality=b.quality_score,
+                                     extra={**self._extra(b), "eye": side}))
+        return out
+
     def capture(self, eye: str, cancel: CancelToken) -> CaptureResult:
-        side = {"left": "Left", "right": "Right"}.get(str(eye).lower())
-        if side is None:
-            raise InvalidOption(f"eye must be left or right, got {eye!r}",
-                                device_id=self.device_id)
-        b = self._capture("Iris", 1 if side == "Left" else 2, cancel, sub_types=[side])[0]
-        # ISO/IEC 19794-6 is not parsed field by field here: the record is kept as delivered
-        # and the embedded image (JPEG, JPEG 2000 or PNG) is found by its signature
-        if not b.bio_value.startswith(b"IIR\x00"):
-            raise GarbageData("not an ISO/IEC 19794-6 iris record", device_id=self.device_id)
-        img = None
-        for magic in (b"\xff\xd8\xff", b"\x00\x00\x00\x0cjP", b"\x89PNG"):
-            at = b.bio_value.find(magic)
-            if at >= 0:
-                img = decode_bytes(b.bio_value[at:], gray=True)
-                break
-        if img is None:
-            raise GarbageData("no image found in the iris record", device_id=self.device_id)
-        return CaptureResult(Modality.IRIS, img, b.bio_value, "iso19794-6", self.info(),
-                             device_quality=b.quality_score, extra=self._extra(b))
+        side = eye_name(eye)
+        blocks = self._capture("Iris", 1 if side == "left" else 2, cancel,
+                               sub_types=[side.title()], count=1)
+        return self._results(blocks, [side])[0]
+
+    def capture_eyes(self, eyes: Sequence[str], cancel: CancelToken, *,
+                     exceptions: Sequence[str] = ()) -> list[CaptureResult]:
+        """Both eyes in one RCAPTURE on a dual camera (deviceSubId 3), one each otherwise."""
+        wanted = [eye_name(e) for e in eyes]
+        skip = {eye_name(e) for e in exceptions}
+        take = [e for e in wanted if e not in skip]
+        if not take:
+            return []
+        dev = self._ready()
+        if len(take) == 1 or 3 not in dev.sub_ids:
+            return [self.capture(e, cancel) for e in take]
+        blocks = self._capture("Iris", 3, cancel, sub_types=[e.title() for e in take],
+                               exceptions=[e.title() for e in wanted if e in skip],
+                               count=len(take))
+        return self._results(blocks, take)
 
 
 class SbiDriver(Driver):

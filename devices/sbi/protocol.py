@@ -10,8 +10,17 @@ draft the MOSIP registration client also speaks):
   (``base64url(header).base64url(payload).base64url(signature)``), header ``alg`` RS256 with the
   signing certificate in ``x5c``; an unregistered L0 device sends its digital ID unsigned
   (``base64url(payload)``);
-* ``hash`` chains captures: ``sha256hex(previousHash + sha256hex(biometric))``; the first
-  ``previousHash`` is the hash of the empty string;
+* ``hash`` chains captures on raw digests, as MOSIP computes and checks it:
+  ``hash = HEX(SHA-256(previousHashBytes || SHA-256(bioValueBytes)))`` in upper case, where
+  ``bioValueBytes`` is the decoded ISO record (before any encryption) and ``previousHashBytes`` is
+  SHA-256 of the empty string for the first capture of a session (or when ``previousHash`` is
+  empty) and otherwise the bytes that the previous ``hash`` hex string decodes to. The
+  specification's prose ("previous hash + sha256 hash of the current biometric") leaves the
+  encoding open; MOSIP's own code settles it: the mock SBI (mosip/mosip-mock-services,
+  ``MockMDS/.../SBIServiceResponse.java``, ``getBiometricData``) builds the hash so and the
+  compliance toolkit (mosip/mosip-compliance-toolkit, ``util/HashUtil.java`` ``generateHash``,
+  used by ``validators/BioHashValidator.java``) checks it so. docs/driver-guide.md has worked
+  vectors;
 * deviceSubId 1 = left slap / left iris, 2 = right slap / right iris, 3 = two thumbs / both
   irises, 0 = unknown;
 * error codes 0 and 100-109 are standard, 5xx are vendor specific.
@@ -102,21 +111,47 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest().upper()
 
 
-EMPTY_HASH = sha256_hex(b"")
+EMPTY_HASH = sha256_hex(b"")  # the previousHash of a session's first capture
 
 
-def chain_hash(previous_hash: str, biometric: bytes) -> str:
-    """The SBI hash of one capture block: sha256hex(previousHash + sha256hex(biometric))."""
-    return sha256_hex((previous_hash + sha256_hex(biometric)).encode("ascii"))
+class HashFormatError(ValueError):
+    """A hash or previousHash that is not 64 hex digits (a SHA-256 digest)."""
 
 
-def chain_matches(previous_hash: str, biometric: bytes, claimed: str) -> bool:
-    """Whether `claimed` is the chain hash; devices differ in hex case, so both are accepted."""
-    inner = hashlib.sha256(biometric).hexdigest()
-    for prev, cur in ((previous_hash.upper(), inner.upper()), (previous_hash.lower(), inner)):
-        if hashlib.sha256((prev + cur).encode("ascii")).hexdigest() == str(claimed).lower():
-            return True
-    return False
+def hash_bytes(hex_hash: str | None) -> bytes:
+    """The digest a previousHash / hash hex string stands for (either case). An empty or absent
+    previousHash means the start of a chain: SHA-256 of the empty string, as MOSIP treats it."""
+    text = (hex_hash or "").strip()
+    if not text:
+        return hashlib.sha256(b"").digest()
+    if len(text) != 64:
+        raise HashFormatError(f"a SHA-256 hash has 64 hex digits, this has {len(text)}")
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise HashFormatError("the hash is not hexadecimal") from None
+
+
+def chain_hash(previous_hash: str | None, biometric: bytes) -> str:
+    """MOSIP's capture hash: HEX(SHA-256(previousHashBytes || SHA-256(biometric))), upper case.
+
+    `previous_hash` is the previous capture's ``hash`` (hex, either case), or empty / EMPTY_HASH
+    for the first capture of a session; `biometric` is the decoded bioValue (the ISO record as
+    the device produced it, before any encryption)."""
+    digest = hashlib.sha256(hash_bytes(previous_hash) + hashlib.sha256(biometric).digest())
+    return digest.hexdigest().upper()
+
+
+def chain_matches(previous_hash: str | None, biometric: bytes, claimed: str) -> bool:
+    """Whether `claimed` is the MOSIP chain hash of `biometric` after `previous_hash`. Hex case
+    does not matter (the specification says upper case; hex decoding is case-blind)."""
+    text = str(claimed or "").strip()
+    if len(text) != 64:
+        return False
+    try:
+        return bytes.fromhex(text) == bytes.fromhex(chain_hash(previous_hash, biometric))
+    except ValueError:
+        return False
 
 
 def now_iso() -> str:

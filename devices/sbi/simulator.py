@@ -19,10 +19,11 @@ error:NNN (reply with SBI error code NNN).
 from __future__ import annotations
 
 import argparse
+import binascii
+import hashlib
 import json
 import logging
 import socket
-import struct
 import sys
 import threading
 import time
@@ -37,7 +38,7 @@ import numpy as np
 
 from devices.sbi import protocol as p
 from devices.simulated import synth
-from station.biometrics.formats import iso19794_4, iso19794_5
+from station.biometrics.formats import iso19794_4, iso19794_5, iso19794_6
 from station.domain.enrollment import FingerPosition
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,24 @@ SLAP = {
                           FingerPosition.RIGHT_RING, FingerPosition.RIGHT_LITTLE],
     p.SUB_ID_THUMBS: [FingerPosition.LEFT_THUMB, FingerPosition.RIGHT_THUMB],
 }
+
+
+def mosip_capture_hash(previous_hash: str, bio_value: bytes) -> str:
+    """The capture hash written out the way MOSIP's own mock SBI builds it
+    (mosip/mosip-mock-services, MockMDS SBIServiceResponse.getBiometricData): the previous hash is
+    hex-decoded to its 32 bytes (SHA-256 of the empty UTF-8 string when the request's
+    previousHash is empty), the current ISO record is hashed to 32 bytes, and the upper-case hex
+    SHA-256 of the 64 concatenated bytes is the block's hash. Deliberately not shared with the
+    client's `protocol.chain_hash`, so that the client is tested against the device's rule and
+    not against itself (tests/test_devices_sbi.py pins both to hand-derived vectors)."""
+    if not previous_hash.strip():
+        previous_bytes = hashlib.sha256(b"").digest()  # the empty UTF-8 string
+    else:
+        previous_bytes = binascii.unhexlify(previous_hash.strip())
+    if len(previous_bytes) != 32:
+        raise ValueError("previousHash is not a SHA-256 digest")
+    current_bytes = hashlib.sha256(bio_value).digest()
+    return hashlib.sha256(previous_bytes + current_bytes).hexdigest().upper()
 
 
 @dataclass
@@ -76,6 +95,7 @@ class SimulatorConfig:
     compression: str = "wsq"  # wsq or png inside the ISO 19794-4 record
     stream_fps: float = 10.0
     modalities: tuple[str, ...] = ("Finger", "Face")
+    iris_defects: tuple[str, ...] = ()  # synth.IRIS_DEFECTS shown by the iris camera
     devices: list[SimDevice] = field(default_factory=list)
 
 
@@ -236,24 +256,13 @@ class SbiSimulator:
         return iso19794_4.write([rep])
 
     def _iris_record(self, eye: str, score: float) -> bytes:
-        """An iris image record shaped after ISO/IEC 19794-6:2011 (general header, one
-        representation, PNG image). Written from our reading of the layout, not validated
-        against a conformance tool; the client extracts the image by its signature."""
-        img = synth.iris(self.config.seed, eye)
-        png = cv2.imencode(".png", img)[1].tobytes()
-        h, w = img.shape
-        t = time.gmtime()
-        rep = struct.pack(">HBBBBBH", t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min,
-                          t.tm_sec, 0)
-        rep += struct.pack(">BHH", 1, 0, 0)  # technology (CMOS/CCD), vendor, type
-        rep += struct.pack(">BBHH", 1, int(round(score)), 0, 0)  # one quality block
-        rep += struct.pack(">BBBBB", 1, 1 if eye == "right" else 2, 2, 0x10, 0)
-        rep += struct.pack(">HHBHHHHHHHHHI", w, h, 8, 0, 0xFFFF, 0xFFFF, 0, 0, 0, 0, 0, 0,
-                           len(png))
-        rep += png
-        rep = struct.pack(">I", 4 + len(rep)) + rep
-        total = 16 + len(rep)
-        return b"IIR\x00020\x00" + struct.pack(">IHBB", total, 1, 0, 1) + rep
+        """An ISO/IEC 19794-6:2011 record as MOSIP registration wants it: cropped image type,
+        mono JPEG 2000 lossless, the device's quality score, the iris circle filled in."""
+        img = synth.iris(self.config.seed, eye, defects=self.config.iris_defects)
+        geometry = synth.iris_geometry(self.config.seed, eye, self.config.iris_defects)
+        rep = iso19794_6.from_gray(img, eye, quality=int(round(score)),
+                                   iris_circle=geometry.iris)
+        return iso19794_6.write([rep])
 
     def _face_record(self) -> bytes:
         return iso19794_5.write([iso19794_5.from_bgr(synth.face(self.config.seed))])
@@ -336,7 +345,11 @@ class SbiSimulator:
             best = max(best, score)
             if best >= requested or time.monotonic() >= deadline:
                 break
-        previous = str(bio.get("previousHash") or p.EMPTY_HASH)
+        previous = str(bio.get("previousHash") or "")
+        try:
+            mosip_capture_hash(previous, b"")
+        except (binascii.Error, ValueError):
+            return self._error(spec, "101", "Invalid JSON value: previousHash is not hex")
         out = []
         for target in targets:
             if target is None:
@@ -361,9 +374,9 @@ class SbiSimulator:
                 "timestamp": timestamp,
                 "requestedScore": f"{requested:g}", "qualityScore": f"{best:.1f}",
             }
-            digest = p.chain_hash(previous, record)
+            digest = mosip_capture_hash(previous, record)
             if self.config.fault == "tamper":
-                digest = p.sha256_hex(digest.encode())
+                digest = hashlib.sha256(digest.encode()).hexdigest().upper()
             entry: dict[str, Any] = {"specVersion": spec}
             if auth:  # the biometric is encrypted to the (here: simulated) MOSIP server key
                 block["domainUri"] = str(request.get("domainUri", ""))
@@ -392,8 +405,9 @@ class SbiSimulator:
                 base = synth.face(self.config.seed)
                 frame = np.roll(base, int(4 * np.sin(i / 3)), axis=1)
             elif dev.type == "Iris":
-                gray = np.roll(synth.iris(self.config.seed, "right"), int(3 * np.sin(i / 2)),
-                               axis=1)
+                gray = np.roll(synth.iris(self.config.seed, "right",
+                                          defects=self.config.iris_defects),
+                               int(3 * np.sin(i / 2)), axis=1)
                 frame = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
             else:
                 img = synth.fingerprint(FingerPosition.RIGHT_INDEX, self.config.seed,

@@ -1,4 +1,4 @@
-"""Simulated camera, fingerprint scanner and signature pad, with fault injection.
+"""Simulated camera, fingerprint scanner, signature pad and iris camera, with fault injection.
 
 For demos, operator training and tests. Faults (option ``fault``, or `inject()` at run time):
 
@@ -35,10 +35,12 @@ from devices.api import (
     Frame,
     GarbageData,
     InvalidOption,
+    IrisScanner,
     Modality,
     SignaturePad,
     SignatureResult,
     StrokePoint,
+    eye_name,
 )
 from devices.builtin import SIMULATED
 from devices.simulated import synth
@@ -236,10 +238,53 @@ class SimulatedPad(_Simulated, SignaturePad):
             w, h, self.info())
 
 
+def _iris_defects(raw: object) -> tuple[str, ...]:
+    names = tuple(d.strip() for d in str(raw or "").split(",") if d.strip() and d != "none")
+    unknown = set(names) - set(synth.IRIS_DEFECTS)
+    if unknown:
+        raise InvalidOption(f"iris_defects must be among {', '.join(synth.IRIS_DEFECTS)}, "
+                            f"got {', '.join(sorted(unknown))}")
+    return names
+
+
+class SimulatedIris(_Simulated, IrisScanner):
+    """A dual-eye iris camera. Option ``iris_defects`` (comma-separated, see
+    synth.IRIS_DEFECTS) makes every capture show those defects; `set_defects` changes them."""
+
+    def __init__(self, descriptor: DeviceDescriptor) -> None:
+        super().__init__(descriptor)
+        self.defects = _iris_defects(descriptor.options.get("iris_defects"))
+        self._eye = "right"
+        self._t0 = time.monotonic()
+
+    def set_defects(self, defects: str | tuple[str, ...]) -> None:
+        self.defects = _iris_defects(",".join(defects) if isinstance(defects, tuple)
+                                     else defects)
+
+    def preview_frame(self, cancel: CancelToken) -> Frame | None:
+        self._check_connected()
+        img = synth.iris(self.seed, self._eye, defects=self.defects)
+        dx = int(round(3 * np.sin((time.monotonic() - self._t0) * 2.0)))  # a little movement
+        return Frame(np.roll(img, dx, axis=1), device_id=self.device_id)
+
+    def capture(self, eye: str, cancel: CancelToken) -> CaptureResult:
+        side = eye_name(eye)
+        self._eye = side
+        fault = self._acquire(cancel)
+        img = synth.iris(self.seed, side, defects=self.defects)
+        ok, enc = cv2.imencode(".png", img)
+        data = self._wire(fault, enc.tobytes())
+        decoded = self._decode(data, gray=True)
+        self._captures += 1
+        return CaptureResult(Modality.IRIS, decoded, data, "png", self.info(),
+                             extra={"eye": side, "seed": self.seed,
+                                    "iris_defects": ",".join(self.defects)})
+
+
 class SimulatedDriver(Driver):
     manifest = SIMULATED
     _classes = {Modality.FACE: SimulatedCamera, Modality.FINGER: SimulatedScanner,
-                Modality.SIGNATURE: SimulatedPad}
+                Modality.SIGNATURE: SimulatedPad, Modality.IRIS: SimulatedIris}
 
     def discover(self, timeout_s: float = 5.0) -> list[DeviceDescriptor]:
         """The simulated set is listed only when asked for (REKAM_SIMULATED_DEVICES=1 or the

@@ -481,35 +481,147 @@ def render_signature(strokes: list[Stroke], size: tuple[int, int] = SIGNATURE_PA
 # Irises
 # --------------------------------------------------------------------------------------------
 
+# Defects the iris generator can add (any combination), as an operator meets them at the counter.
+IRIS_DEFECTS = (
+    "occluded",  # drooping upper eyelid and eyelashes cover much of the iris
+    "closed",  # the eye is (almost) shut
+    "blurred",  # out of focus, or the head moved
+    "off_gaze",  # looking to the side: the eye turned away from the camera
+    "dilated",  # a very wide pupil (dark room, medication)
+    "constricted",  # a pin-point pupil (bright light)
+    "low_contrast",  # washed out: too much ambient light, wrong exposure
+    "small",  # the eye too far from the camera
+    "cut",  # the eye at the edge of the frame
+    "glare",  # spectacles reflecting the illuminator across the iris
+)
+IRIS_SIZE = (640, 480)  # width, height: the VGA frame of ISO/IEC 19794-6 iris cameras
 
-def iris(seed: int, eye: str = "right", size: tuple[int, int] = (640, 480)) -> np.ndarray:
-    """A synthetic near-infrared iris image (uint8 gray, 640x480): pupil, radial crypts and
-    furrows in polar coordinates, eyelids and a specular reflection. Distinct per seed and eye."""
-    if eye not in ("left", "right"):
-        raise ValueError(f"eye must be left or right, got {eye!r}")
+
+@dataclass(frozen=True)
+class IrisGeometry:
+    """Where the generator put things (pixels, in the returned image)."""
+
+    pupil: tuple[float, float, float]  # centre x, y, radius
+    iris: tuple[float, float, float]
+    gaze_deg: float
+
+
+def iris_geometry(seed: int, eye: str = "right", defects: tuple[str, ...] = (),
+                  size: tuple[int, int] = IRIS_SIZE) -> IrisGeometry:
+    """The pupil and iris circles `iris()` draws for these arguments."""
     rng = _rng(seed, 5150, 0 if eye == "left" else 1)
     w, h = size
-    cx, cy = w / 2 + rng.uniform(-15, 15), h / 2 + rng.uniform(-10, 10)
-    r_iris = rng.uniform(105, 125)
-    r_pupil = r_iris * rng.uniform(0.3, 0.45)
+    scale = min(w / 640.0, h / 480.0) * (0.55 if "small" in defects else 1.0)
+    r_iris = rng.uniform(108, 124) * scale
+    ratio = rng.uniform(0.32, 0.46)
+    if "dilated" in defects:
+        ratio = 0.78
+    elif "constricted" in defects:
+        ratio = 0.14
+    cx = w / 2 + rng.uniform(-12, 12) * scale
+    cy = h / 2 + rng.uniform(-8, 8) * scale
+    if "cut" in defects:
+        cx = w - r_iris * 0.45
+    gaze = 38.0 if "off_gaze" in defects else 0.0
+    return IrisGeometry((cx, cy, r_iris * ratio), (cx, cy, r_iris), gaze)
+
+
+def iris(seed: int, eye: str = "right", size: tuple[int, int] = IRIS_SIZE,
+         defects: tuple[str, ...] | list[str] = ()) -> np.ndarray:
+    """A synthetic near-infrared iris image (uint8 gray, 640x480 by default).
+
+    The eye opening between two eyelid curves shows bright sclera, the iris (radial furrows and
+    crypts in polar coordinates, darker towards the collarette), a dark pupil with the
+    illuminator's specular spot, and eyelashes on the upper lid; skin around it. Distinct per
+    seed and eye; `defects` (see IRIS_DEFECTS) degrade it the way real captures go wrong.
+    """
+    if eye not in ("left", "right"):
+        raise ValueError(f"eye must be left or right, got {eye!r}")
+    defects = tuple(defects)
+    unknown = set(defects) - set(IRIS_DEFECTS)
+    if unknown:
+        raise ValueError(f"unknown iris defects {sorted(unknown)}; "
+                         f"known: {', '.join(IRIS_DEFECTS)}")
+    w, h = int(size[0]), int(size[1])
+    if not (160 <= w <= 2000 and 120 <= h <= 2000):
+        raise ValueError(f"size must be 160x120 to 2000x2000 pixels, got {size}")
+    g = iris_geometry(seed, eye, defects, (w, h))
+    rng = _rng(seed, 5150, 0 if eye == "left" else 1, 2)
+    cx, cy, r_iris = g.iris
+    r_pupil = g.pupil[2]
+    scale = r_iris / 116.0
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    r = np.hypot(xs - cx, ys - cy)
-    ang = np.arctan2(ys - cy, xs - cx)
-    # iris texture: a random field in (angle, radius), smooth along the radius (furrows)
-    polar = cv2.GaussianBlur(rng.normal(0, 1, (64, 360)).astype(np.float32), (0, 0),
-                             sigmaX=0.8, sigmaY=3.0)
-    ai = ((ang + math.pi) / (2 * math.pi) * 359).astype(np.float32)
+    # an eye turned away from the camera: the iris is foreshortened across (cos of the angle)
+    # and the pupil shifts towards the nasal side of the iris
+    squeeze = math.cos(math.radians(g.gaze_deg))
+    px = cx - (r_iris - r_pupil) * 0.35 * math.sin(math.radians(g.gaze_deg))
+    dxi, dyi = (xs - cx) / squeeze, ys - cy
+    r = np.hypot(dxi, dyi)
+    rp = np.hypot((xs - px) / squeeze, ys - cy)
+    ang = np.arctan2(dyi, dxi)
+
+    # skin, a little darker in the eye socket
+    img = 150.0 + 25.0 * np.clip(np.hypot(xs - cx, (ys - cy) * 1.4) / (3.2 * r_iris), 0, 1)
+    img += cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 6) * 25
+    # the eye opening: between an upper and a lower eyelid curve (almond shape)
+    half_w = 2.3 * r_iris
+    u = np.clip((xs - cx) / half_w, -1.0, 1.0)
+    open_up = 0.85 * r_iris * rng.uniform(0.92, 1.05)
+    open_down = 0.88 * r_iris * rng.uniform(0.95, 1.08)
+    if "occluded" in defects:
+        open_up = 0.28 * r_iris
+    if "closed" in defects:
+        open_up, open_down = 0.06 * r_iris, 0.05 * r_iris
+    upper = cy - open_up * (1.0 - u**2) * 1.25 + 0.25 * open_up
+    lower = cy + open_down * (1.0 - u**2) * 1.15 - 0.15 * open_down
+    opening = (ys > upper) & (ys < lower) & (np.abs(xs - cx) < half_w)
+    sclera = 205.0 - 20.0 * (np.abs(xs - cx) / half_w) ** 2
+    img = np.where(opening, sclera, img)
+    # the iris: a random field in (angle, radius), smooth along the radius (furrows, crypts)
+    # (64 radial x 720 angular cells: fibres a few pixels wide at the iris's outer edge)
+    polar = cv2.GaussianBlur(rng.normal(0, 1, (64, 720)).astype(np.float32), (0, 0),
+                             sigmaX=0.8, sigmaY=2.0)
+    polar /= polar.std() + 1e-6
+    crypts = _blobs((64, 720), rng, 2.5, 0.12) * -2.0
+    polar = polar + crypts
+    ai = ((ang + math.pi) / (2 * math.pi) * 719).astype(np.float32)
     ri = np.clip((r - r_pupil) / (r_iris - r_pupil) * 63, 0, 63).astype(np.float32)
-    texture = cv2.remap(polar, ai, ri, cv2.INTER_LINEAR)
-    img = np.full((h, w), 185.0, np.float32) - 25 * np.exp(-((r - r_iris) / 80) ** 2)  # skin
-    in_iris = r < r_iris
-    img[in_iris] = 105 + 22 * texture[in_iris] - 20 * (r[in_iris] / r_iris)
-    img[r < r_pupil] = 18
-    # eyelids cover the top and bottom of the iris
-    upper = cy - r_iris * rng.uniform(0.65, 0.85) + 0.0018 * (xs - cx) ** 2
-    lower = cy + r_iris * rng.uniform(0.8, 0.95) - 0.0012 * (xs - cx) ** 2
-    lid = (ys < upper) | (ys > lower)
-    img[lid] = 170 + 6 * rng.normal(0, 1, int(lid.sum()))
-    cv2.circle(img, (int(cx - r_pupil * 0.4), int(cy - r_pupil * 0.4)), 6, 250, -1)
-    img = cv2.GaussianBlur(img, (0, 0), 1.0) + rng.normal(0, 2, (h, w))
+    texture = cv2.remap(polar.astype(np.float32), ai, ri, cv2.INTER_LINEAR)
+    collarette = np.exp(-(((r - r_pupil) / (r_iris - r_pupil) - 0.3) / 0.12) ** 2)
+    iris_grey = 115.0 + 20.0 * texture - 14.0 * collarette - 10.0 * (r / r_iris) ** 4
+    in_iris = (r < r_iris) & opening
+    img = np.where(in_iris, iris_grey, img)
+    img = np.where((rp < r_pupil) & opening, 16.0, img)
+    # the limbus is a soft edge, the pupil edge a sharper one
+    img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), 1.1 * max(scale, 0.5))
+    # eyelashes: dark curved strokes hanging from the upper lid
+    canvas = np.zeros((h, w), np.uint8)
+    n_lash = 55 if "occluded" in defects else 32
+    for _ in range(n_lash):
+        x0 = cx + rng.uniform(-1.6, 1.6) * r_iris
+        uu = np.clip((x0 - cx) / half_w, -1, 1)
+        y0 = cy - open_up * (1.0 - uu**2) * 1.25 + 0.25 * open_up
+        length = rng.uniform(0.18, 0.42) * r_iris * (1.6 if "occluded" in defects else 1.0)
+        bend = rng.uniform(-0.35, 0.35)
+        pts = []
+        for t in np.linspace(0, 1, 8):
+            pts.append((int(x0 + bend * length * t * t), int(y0 + length * t * (1 - 0.35 * t))))
+        cv2.polylines(canvas, [np.array(pts, np.int32)], False, 255, max(1, int(2 * scale)),
+                      cv2.LINE_AA)
+    lash = cv2.GaussianBlur(canvas.astype(np.float32) / 255.0, (0, 0), 0.6)
+    img = img * (1 - 0.8 * lash) + 25.0 * 0.8 * lash
+    # the illuminator's specular spot in the pupil (and across spectacles with "glare")
+    spot_r = max(2, int(5 * scale))
+    cv2.circle(img, (int(px - r_pupil * 0.35), int(cy - r_pupil * 0.35)), spot_r, 252, -1,
+               cv2.LINE_AA)
+    if "glare" in defects:
+        glare = np.exp(-(((xs - cx - 0.2 * r_iris) / (0.55 * r_iris)) ** 2
+                         + ((ys - cy + 0.1 * r_iris) / (0.4 * r_iris)) ** 2))
+        patch = np.clip((glare - 0.45) * 4.0, 0.0, 1.0)  # a sharp-edged, saturated patch
+        img = img * (1 - patch) + 255.0 * patch
+    if "low_contrast" in defects:
+        img = 165.0 + (img - 165.0) * 0.22
+    if "blurred" in defects:
+        img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), 4.5 * max(scale, 0.5))
+    img = img + rng.normal(0, 1.8, (h, w))
     return np.clip(img, 0, 255).astype(np.uint8)

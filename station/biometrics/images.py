@@ -256,6 +256,25 @@ def to_gray(img: np.ndarray) -> np.ndarray:
     return img
 
 
+def finger_at_500ppi(image: np.ndarray, ppi: int = 500) -> np.ndarray | Problem:
+    """A fingerprint as 2-D uint8 at 500 ppi (colour to grey, other resolutions resampled), or
+    the Problem that stops it: callers raise it as their own coded error."""
+    img = np.asarray(image)
+    if img.ndim == 3 and img.shape[2] in (3, 4):
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY if img.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
+    if img.ndim != 2 or img.dtype != np.uint8:
+        return Problem("IMAGE_NOT_GREY", "Gambar sidik jari harus abu-abu 8-bit.",
+                       "A fingerprint image must be 8-bit grey.")
+    if not 100 <= int(ppi) <= 2000:
+        return Problem("IMAGE_RESOLUTION", f"Resolusi {ppi} ppi di luar 100-2000 ppi.",
+                       f"A resolution of {ppi} ppi is outside 100-2000 ppi.")
+    if ppi != 500:
+        s = 500.0 / ppi
+        img = cv2.resize(img, None, fx=s, fy=s,
+                         interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    return np.ascontiguousarray(img)
+
+
 def encode_png(img: np.ndarray) -> bytes:
     ok, buf = cv2.imencode(".png", img)
     if not ok:

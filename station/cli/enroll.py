@@ -226,7 +226,7 @@ def load_folder(folder: Path, station_id: str, operator: str,
         finger_ppi = image_ppi(raw) or ppi
         outcome = capture.finger_capture(gray, finger_ppi, pos, DEVICE_ID)
         quality = outcome.quality
-        if not quality.acceptable:
+        if not outcome.acceptable:
             problems.append(_p(
                 f"FINGER_QUALITY_LOW_{int(pos)}",
                 f"Kualitas sidik jari {pos.label_id} {quality.score:.0f} (minimal "

@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "station.cli.audit",
     "station.cli.devices",
     "station.cli.quality",
+    "station.cli.verify",
     "station.cli.nik",
 ]
 

@@ -73,8 +73,11 @@ def describe(e: Enrollment) -> dict[str, object]:
     def cap(c):  # noqa: ANN001, ANN202
         if c is None:
             return None
-        return {"format": c.format, "bytes": len(c.data), "quality": c.quality,
-                "device": c.device_id, "captured_at": c.captured_at.isoformat()}
+        out = {"format": c.format, "bytes": len(c.data), "quality": c.quality,
+               "device": c.device_id, "captured_at": c.captured_at.isoformat()}
+        if getattr(c, "nfiq2", None) is not None:
+            out["nfiq2"] = c.nfiq2
+        return out
 
     a = e.applicant
     return {

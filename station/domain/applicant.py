@@ -98,7 +98,11 @@ Text = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=120)
 ]
 
-ELIGIBLE_AGE = 17
+# KTP-el recording starts on the 16th birthday; the card itself is issued at 17, or on marriage
+# (whichever comes first), so a 16-year-old is recorded now and printed later.
+RECORDING_AGE = 16
+CARD_AGE = 17
+ELIGIBLE_AGE = RECORDING_AGE  # the age from which a single resident may be recorded
 
 
 def _problem(code: str, id_: str, en: str) -> Problem:
@@ -208,19 +212,37 @@ class Applicant(BaseModel):
 
 NOT_ELIGIBLE = _problem(
     "NOT_ELIGIBLE",
-    f"Pemohon belum berumur {ELIGIBLE_AGE} tahun dan belum pernah kawin; belum wajib KTP-el.",
-    f"The applicant is under {ELIGIBLE_AGE} and has never been married; not yet eligible for a "
-    "KTP-el.",
+    f"Pemohon belum berumur {RECORDING_AGE} tahun dan belum pernah kawin; perekaman KTP-el "
+    f"dimulai pada ulang tahun ke-{RECORDING_AGE}.",
+    f"The applicant is under {RECORDING_AGE} and has never been married; KTP-el recording starts "
+    f"on the {RECORDING_AGE}th birthday.",
 )
 
 
+def _birthday(born: date, age: int) -> date:
+    """The day a person born on `born` turns `age` (29 February birthdays fall on 1 March)."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)
+
+
 def eligibility_problems(applicant: Applicant, recording_date: date) -> tuple[Problem, ...]:
-    """KTP-el is for residents aged 17+ on the recording date, or who are (or were) married."""
-    if applicant.age_on(recording_date) >= ELIGIBLE_AGE:
+    """Recording is allowed from the 16th birthday, or at any age for a resident who is (or
+    was) married."""
+    if applicant.age_on(recording_date) >= RECORDING_AGE:
         return ()
     if applicant.marital_status is not MaritalStatus.SINGLE:
         return ()
     return (NOT_ELIGIBLE,)
+
+
+def card_issue_date(applicant: Applicant, recording_date: date) -> date:
+    """The first day the card may be issued for a resident recorded on `recording_date`: at once
+    when married (now or before) or already 17, otherwise on the 17th birthday."""
+    if applicant.marital_status is not MaritalStatus.SINGLE:
+        return recording_date
+    return max(recording_date, _birthday(applicant.date_of_birth, CARD_AGE))
 
 
 def is_domicile_recording(applicant: Applicant, station_region_code: str) -> bool:

@@ -103,6 +103,51 @@ class Capture(BaseModel):
 
 class FingerCapture(Capture):
     position: FingerPosition
+    # NFIQ 2.3 unified quality score (0-100), computed after the capture (about a quarter of a
+    # second, off the GUI thread); None until it is. `quality` is the station's live score.
+    # Left out of serialisations while None, so records and packets without it stay as they
+    # were byte for byte.
+    nfiq2: int | None = Field(default=None, exclude_if=lambda v: v is None)
+
+
+class Eye(StrEnum):
+    """An eye, with its ISO/IEC 19794-6 eye label (1 right, 2 left). Captured right then left,
+    as the fingers are."""
+
+    RIGHT = "right"
+    LEFT = "left"
+
+    @property
+    def iso_label(self) -> int:
+        return 1 if self is Eye.RIGHT else 2
+
+    @property
+    def label_id(self) -> str:
+        return "mata kanan" if self is Eye.RIGHT else "mata kiri"
+
+    @property
+    def label_en(self) -> str:
+        return f"{self.value} eye"
+
+
+IRIS_ORDER = (Eye.RIGHT, Eye.LEFT)
+
+
+class IrisCapture(Capture):
+    """One eye's iris image (format "iso19794-6" for the record, or the image's own)."""
+
+    eye: Eye
+
+
+class IrisException(BaseModel):
+    """An eye that cannot be captured (missing, blind, injured), confirmed by a supervisor."""
+
+    model_config = ConfigDict(frozen=True)
+
+    eye: Eye
+    reason: ExceptionReason
+    note: str = ""
+    confirmed_by: str | None = None
 
 
 class Enrollment(BaseModel):
@@ -180,9 +225,12 @@ class Enrollment(BaseModel):
                     )
                 )
         for pos, cap in self.fingers.items():
+            # good when either score reaches the threshold: the live score, or NFIQ 2 proper
+            # (the centre's measure) where it has been computed
+            best = max(cap.quality, cap.nfiq2 or 0) if cap.quality is not None else None
             if (
-                cap.quality is not None
-                and cap.quality < FINGER_QUALITY_THRESHOLD
+                best is not None
+                and best < FINGER_QUALITY_THRESHOLD
                 and cap.forced_by is None
             ):
                 problems.append(

@@ -214,6 +214,8 @@ class FingerStep(LivePreview, StepPage):
             exc = self.state.exceptions.get(pos)
             if cap is not None:
                 mark = f"✓ {cap.quality:.0f}" if cap.forced_by is None else f"⚠ {cap.quality:.0f}"
+                if cap.nfiq2 is not None:  # NFIQ 2 proper, when the worker has it
+                    mark += f" ({cap.nfiq2})"
                 state = "ok" if cap.forced_by is None else "warn"
             elif exc is not None:
                 mark = "✗ " + (exc.reason.value if loc == "en" else exc.reason.label_id)
@@ -225,6 +227,9 @@ class FingerStep(LivePreview, StepPage):
                 mark = "—"
                 state = ""
             box.setText(f"{int(pos)} {name}\n{mark}")
+            box.setToolTip(self.tr("Kualitas langsung %1 · NFIQ 2: %2")
+                           .replace("%1", f"{cap.quality:.0f}").replace("%2", str(cap.nfiq2))
+                           if cap is not None and cap.nfiq2 is not None else "")
             colours = {"ok": "#e7f5ec", "warn": "#fff4d6", "error": "#fdecea", "": "#ffffff"}
             border = "3px solid #0b5c7a" if pos == self.current else "1px solid #c4cdd5"
             box.setStyleSheet(f"background: {colours[state]}; border: {border}; "
@@ -271,7 +276,8 @@ class FingerStep(LivePreview, StepPage):
             return
         self._scoring = True
         ppi = 500
-        self.ctx.work.submit(lambda: finger_checks.assess(frame, ppi), self._live_scored,
+        self.ctx.work.submit(lambda: finger_checks.assess(frame, ppi, minutiae=False),
+                             self._live_scored,
                              lambda _e: setattr(self, "_scoring", False))
 
     def _live_scored(self, q: finger_checks.FingerQuality) -> None:
@@ -315,6 +321,7 @@ class FingerStep(LivePreview, StepPage):
         score = outcome.quality.score
         if outcome.acceptable:
             self.state.fingers[pos] = outcome.capture
+            self._nfiq2_later(pos, image, outcome.capture)
             self.state.templates[pos] = outcome.template
             self.state.finger_images[pos] = image
             self.state.exceptions.pop(pos, None)
@@ -342,6 +349,21 @@ class FingerStep(LivePreview, StepPage):
             set_message(self.status, text + (f"\n{flags}" if flags else ""), "error")
         self.refresh()
         self._focus_action()
+
+    def _nfiq2_later(self, pos: FingerPosition, image, cap) -> None:  # noqa: ANN001
+        """NFIQ 2 proper (a quarter of a second) on the check worker; the box shows it when it
+        is ready, unless the finger was captured again meanwhile."""
+        if cap.nfiq2 is not None:  # a borderline print already has it (capture_service)
+            return
+        ppi = cap.resolution_ppi or 500
+
+        def ready(score) -> None:  # noqa: ANN001
+            if self.state.fingers.get(pos) is cap:
+                self.state.fingers[pos] = capture_service.with_nfiq2(cap, score)
+                self.refresh()
+
+        self.ctx.work.submit(lambda: capture_service.finger_nfiq2(image, ppi), ready,
+                             lambda exc: log.warning("NFIQ 2 of finger %d: %s", int(pos), exc))
 
     def _preview_failed(self, exc: BaseException) -> None:
         if getattr(exc, "code", "") == "device.unsupported":  # a device without live preview
@@ -390,6 +412,8 @@ class FingerStep(LivePreview, StepPage):
         outcome = self.best.pop(pos)
         self.state.fingers[pos] = outcome.capture.model_copy(
             update={"forced_by": supervisor, "attempts": self.attempts.get(pos, 1)})
+        if pos in self.best_images:
+            self._nfiq2_later(pos, self.best_images[pos], self.state.fingers[pos])
         self.state.templates[pos] = outcome.template
         if pos in self.best_images:
             self.state.finger_images[pos] = self.best_images.pop(pos)

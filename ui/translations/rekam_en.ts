@@ -385,6 +385,10 @@
         <translation>✓ Eligible: aged %1.</translation>
     </message>
     <message>
+        <source>✓ Boleh direkam: umur %1 tahun; KTP-el dicetak mulai umur %2 (atau saat kawin).</source>
+        <translation>✓ May be recorded: aged %1; the KTP-el is printed from age %2 (or on marriage).</translation>
+    </message>
+    <message>
         <source>Umur %1 tahun: hanya memenuhi syarat bila sudah/pernah kawin. Isi status perkawinan.</source>
         <translation>Aged %1: eligible only if married now or before. Enter the marital status.</translation>
     </message>
@@ -633,6 +637,10 @@ A photo already accepted stays with the form. Check the camera, then press Space
     <message>
         <source>%1× gagal</source>
         <translation>%1× failed</translation>
+    </message>
+    <message>
+        <source>Kualitas langsung %1 · NFIQ 2: %2</source>
+        <translation>Live quality %1 · NFIQ 2: %2</translation>
     </message>
     <message>
         <source>Jari %1 — %2</source>
