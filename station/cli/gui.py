@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from station.cli.common import EXIT_FAIL, add_operator_option, settings_from
+from station.cli.common import EXIT_FAIL, settings_from
 from station.config import load_settings
 from station.logsetup import configure_logging
 
@@ -30,7 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     seed.add_argument("--count", type=int, default=10)
     seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same people)")
-    add_operator_option(seed)
     seed.set_defaults(handler=_run_seed)
 
 
