@@ -10,4 +10,5 @@ MODULES = [
     "bench.sync",
     "bench.biometrics",
     "bench.devices",
+    "bench.startup",
 ]
