@@ -17,6 +17,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import (
@@ -27,6 +28,7 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ui import i18n, style
@@ -36,6 +38,7 @@ from ui.ports import StationLike
 log = logging.getLogger(__name__)
 
 SMOKE_TIMEOUT_S = 20.0
+ICON = Path(__file__).resolve().parent / "icons" / "rekam.png"
 
 
 def ensure_app() -> QApplication:
@@ -46,6 +49,8 @@ def ensure_app() -> QApplication:
     app.setApplicationName("Rekam")
     app.setOrganizationName("Rekam")
     app.setApplicationDisplayName("Rekam")
+    if app.windowIcon().isNull() and ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))  # drawn by packaging/tools/make_icon.py
     return app
 
 

@@ -101,11 +101,18 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_smoke_test(args: argparse.Namespace) -> int:
-    """GUI offscreen, demo station in a temporary data dir, sign in, open enrollment, exit."""
+    """Check the installation is complete (station.selfcheck), then: GUI offscreen, demo station
+    in a temporary data dir, sign in, open enrollment, exit."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the smoke test is headless by definition
+    from station import selfcheck
     from ui.app import launch
 
     hold_until_configured()
+    try:
+        print(f"smoke: installation complete: {selfcheck.run()}", flush=True)
+    except selfcheck.SelfCheckFailed as exc:
+        print(f"smoke test: {exc}", file=sys.stderr)
+        return EXIT_FAIL
     with tempfile.TemporaryDirectory(prefix="rekam-smoke-") as tmp:
         opener = StationOpener(args, demo=True, data_dir=Path(tmp))
         code = launch(opener.open, early_locale(), smoke_test=True)
