@@ -47,7 +47,8 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
 fi
 # The project itself is reinstalled every time (its version number does not change per commit).
-"$VENV/bin/python" -m pip install --quiet -c packaging/bundle-constraints.txt ".[bundle]"
+"$VENV/bin/python" -m pip install --quiet -c packaging/bundle-constraints.txt \
+    -r packaging/bundle-requirements.txt .
 "$VENV/bin/python" -m pip install --quiet --no-deps --force-reinstall .
 VERSION=$("$VENV/bin/python" -c "import station; print(station.__version__)")
 DEB_VERSION=${REKAM_DEB_VERSION:-$VERSION}
