@@ -11,4 +11,5 @@ MODULES = [
     "bench.biometrics",
     "bench.devices",
     "bench.matcher",
+    "bench.startup",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from datetime import UTC, datetime
 
 import cv2
@@ -128,7 +129,8 @@ def test_wsq_damaged_streams_never_take_the_process_down(biometric_data):
 
 
 def test_wsq_codec_crash_in_the_child_is_an_error(biometric_data, monkeypatch):
-    monkeypatch.setattr(wsq, "_CHILD", "import os; os.abort()")
+    monkeypatch.setattr(wsq, "child_argv",
+                        lambda _flag, _script: [sys.executable, "-c", "import os; os.abort()"])
     with pytest.raises(wsq.WsqError) as err:
         wsq.decode(_bytes(biometric_data, "formats/img.wsq"))
     assert "abnormal" in err.value.problem.message_en

@@ -56,7 +56,7 @@ def test_init_shows_the_recovery_code_once(station_dir):
     code, out, err = station_dir("operators", "list", "--json", "--operator", "boss",
                                  password="boss-password")
     assert code == 0
-    assert {(o["username"], o["role"]) for o in json.loads(out)} == {
+    assert {(o["username"], o["role"]) for o in json.loads(out)["operators"]} == {
         ("boss", "admin"), ("ani", "operator"), ("sri", "supervisor")}
 
 
@@ -120,7 +120,7 @@ def test_enroll_template_from_dir_review_and_show(station_dir, tmp_path):
     record_id = out.strip()
     code, out, _ = run("records", "list", "--status", "CAPTURED", "--json", "--operator", "ani",
                        password="ani-password")
-    (row,) = json.loads(out)
+    (row,) = json.loads(out)["records"]
     assert row["record_id"] == record_id and row["finger_count"] == 10
     code, out, _ = run("records", "show", record_id, "--json", "--operator", "ani",
                        password="ani-password")
@@ -167,7 +167,7 @@ def test_enroll_rejects_every_bad_part_and_saves_nothing(station_dir, tmp_path):
     assert "fingers/3.png" in err
     assert "MISSING_FINGER_10" in err and "MISSING_FINGER_3" not in err
     code, out, _ = run("records", "list", "--json", "--operator", "ani", password="ani-password")
-    assert json.loads(out) == []
+    assert json.loads(out)["records"] == []
     # The same finger in two slots is a sequence error.
     twice = tmp_path / "twice"
     shutil.copytree(folder, twice)
@@ -203,7 +203,7 @@ def test_demo_seed_saves_through_the_real_path(rekam):
     assert out.startswith("2 ")
     code, out, err = rekam("records", "list", "--json", "--operator", "supervisor",
                            password="rekam-supervisor")
-    rows = json.loads(out)
+    rows = json.loads(out)["records"]
     assert len(rows) == 2 and all(r["finger_count"] == 10 for r in rows)
     code, out, _ = rekam("records", "show", rows[0]["record_id"], "--json", "--operator",
                          "supervisor", password="rekam-supervisor")

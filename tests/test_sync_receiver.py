@@ -153,7 +153,7 @@ def test_receiver_cli_end_to_end(tmp_path: Path) -> None:
     changed = rr("stations", "add", "--data-dir", d, "--key", str(tmp_path / "other.key"), ok=False)
     assert "STATION_KEY_CHANGED" in changed.stderr
     listing = json.loads(rr("stations", "list", "--data-dir", d, "--json").stdout)
-    assert [s["station_id"] for s in listing] == ["BLT-05"]
+    assert [s["station_id"] for s in listing["stations"]] == ["BLT-05"]
     receiver = Receiver.open(Path(d))
     receiver.submit(packet.seal(make_enrollment(1, station_id="BLT-05"), pub, signer)[1])
     receiver.close()

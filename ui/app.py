@@ -1,10 +1,14 @@
-"""The Rekam desktop application: `run_gui` is what `rekam`, `rekam demo` and `--smoke-test` call.
+"""The Rekam desktop application: `launch` is what `rekam`, `rekam demo` and `--smoke-test` call.
 
-`run_gui` creates (or reuses) the QApplication, installs the Bahasa Indonesia / English strings,
-shows the main window and runs the event loop. With `smoke_test=True` it drives the real window
-the way an operator would (type the first demo credential, press "Masuk", wait for the signed-in
-state, open the enrollment page) and returns 0, or prints the reason on stderr and returns 1.
-A watchdog timer guarantees it never hangs.
+`launch` creates (or reuses) the QApplication, installs the Bahasa Indonesia / English strings,
+shows the sign-in window at once and runs the event loop, while the worker opens the station
+(see `MainWindow.opening`). `run_gui` does the same for a station that is already open. With
+`smoke_test=True` either drives the real window the way an operator would (type the first demo
+credential, press "Masuk", wait for the signed-in state, open the enrollment page) and returns
+0, or prints the reason on stderr and returns 1. A watchdog timer guarantees it never hangs.
+
+Start-up time matters here (a counter opens the station many times a day): this module and
+what it imports at the top must stay light; see bench/startup.py.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import (
@@ -23,15 +28,17 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ui import i18n, style
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, OpenedStation
 from ui.ports import StationLike
 
 log = logging.getLogger(__name__)
 
 SMOKE_TIMEOUT_S = 20.0
+ICON = Path(__file__).resolve().parent / "icons" / "rekam.png"
 
 
 def ensure_app() -> QApplication:
@@ -42,6 +49,8 @@ def ensure_app() -> QApplication:
     app.setApplicationName("Rekam")
     app.setOrganizationName("Rekam")
     app.setApplicationDisplayName("Rekam")
+    if app.windowIcon().isNull() and ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))  # drawn by packaging/tools/make_icon.py
     return app
 
 
@@ -73,18 +82,43 @@ def run_gui(
     smoke_test: bool = False,
     sync: object | None = None,
 ) -> int:
-    """Show the main window for `station` and run the Qt event loop; return the exit code.
+    """Show the main window for an open `station` and run the Qt event loop; the exit code.
 
     `sync` is the station's SyncService (the launcher builds it: the UI may not import the
     store's modules); without it the window records but does not deliver."""
     app = ensure_app()
     setup(app, station.settings.locale)
+    return _show(app, lambda: MainWindow(station, demo_credentials=demo_credentials, sync=sync),
+                 smoke_test)
+
+
+def launch(open_station: Callable[[], OpenedStation], locale: str, *,
+           smoke_test: bool = False) -> int:
+    """Show the sign-in window now; `open_station()` (run on the worker thread) returns the
+    open station, its SyncService and the demo credentials. Closes the station at the end."""
+    app = ensure_app()
+    setup(app, locale)
+    window: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window.append(MainWindow.opening(open_station, locale))
+        return window[0]
+
+    try:
+        return _show(app, make, smoke_test)
+    finally:
+        station = window[0].station if window else None
+        if station is not None and hasattr(station, "close"):
+            station.close()
+
+
+def _show(app: QApplication, make: Callable[[], MainWindow], smoke_test: bool) -> int:
     previous_handler = qInstallMessageHandler(_qt_message)
     window = None
     try:
-        window = MainWindow(station, demo_credentials=demo_credentials, sync=sync)
+        window = make()
         if smoke_test:
-            return SmokeTest(app, window, demo_credentials or []).run()
+            return SmokeTest(app, window).run()
         return _run(app, window)
     finally:
         if window is not None and not window.tasks.busy:
@@ -124,10 +158,9 @@ def _run(app: QApplication, window: MainWindow) -> int:
 class SmokeTest:
     """Sign in as the first demo operator through the widgets, open enrollment, report."""
 
-    def __init__(self, app: QApplication, window: MainWindow, credentials: Sequence[object]):
+    def __init__(self, app: QApplication, window: MainWindow):
         self.app = app
         self.window = window
-        self.credentials = list(credentials)
         self.code: int | None = None
         self.watchdog = QTimer()
         self.watchdog.setSingleShot(True)
@@ -138,17 +171,18 @@ class SmokeTest:
         self._poll_refusal.timeout.connect(self._check_refused)
 
     def run(self) -> int:
-        if not self.credentials:
-            print("smoke test: no demo credential to sign in with", file=sys.stderr)
-            return 1
         previous = sys.excepthook
         sys.excepthook = self._excepthook
         try:
             self.window.signed_in.connect(self._signed_in)
             self.window.failed.connect(self._station_failed)
+            self.window.ready.connect(self._sign_in)
             self.window.show()
             self.watchdog.start()
-            QTimer.singleShot(0, self._sign_in)
+            if self.window.is_ready:
+                QTimer.singleShot(0, self._sign_in)
+            else:  # the station is being opened; a refusal to open shows on the page
+                self._poll_refusal.start()
             self.app.exec()
         finally:
             sys.excepthook = previous
@@ -156,6 +190,7 @@ class SmokeTest:
             self._poll_refusal.stop()
             self.window.signed_in.disconnect(self._signed_in)
             self.window.failed.disconnect(self._station_failed)
+            self.window.ready.disconnect(self._sign_in)
             if self.window.tasks.wait(5000):
                 self.window.close()  # signs out
                 self.app.processEvents()  # let the platform see the window go
@@ -166,7 +201,10 @@ class SmokeTest:
         return 1 if self.code is None else self.code
 
     def _sign_in(self) -> None:
-        cred = self.credentials[0]
+        if not self.window.demo_credentials:
+            self._fail("no demo credential to sign in with")
+            return
+        cred = self.window.demo_credentials[0]
         page = self.window.signin_page
         if self.window.current_page_name() != "signin":
             self._fail(f"expected the sign-in page, found {self.window.current_page_name()!r}")

@@ -4,17 +4,23 @@ States: SIGNED_OUT (sign-in page) -> SIGNED_IN (shell) <-> LOCKED (lock page ove
 Every station call runs on the window's worker (`ui.tasks.TaskRunner`); the pages show a busy
 state meanwhile. The idle watcher locks the station after `Settings.idle_lock_seconds` without
 input; the form underneath keeps its contents and comes back after unlock.
+
+Fast start: `MainWindow.opening(open_station, locale)` shows the sign-in page at once and opens
+the station (database, migrations, keys, the capture stack's imports) on the worker; the shell
+is built when that is done (`ready`). A sign-in typed meanwhile waits for it. So this module
+imports only what the sign-in page needs; the shell's modules are imported in `_attach`.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,25 +35,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.domain import Problem, regions
-from station.domain.status import NIK_BLOCKING
-from station.services.errors import AccountLocked, DuplicateNik, ServiceError
-from ui.capture.flow import CaptureFlow
-from ui.dashboard import Dashboard
-from ui.enrollment import EnrollmentPage
 from ui.i18n import language_of
-from ui.idle import IdleWatcher
 from ui.ports import SessionLike, StationLike
-from ui.records_page import RecordsPage
 from ui.signin import LockPage, SignInPage
-from ui.sync_status import SyncController, SyncIndicator, SyncServiceLike, with_coded_problems
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from station.domain import Problem
+    from ui.sync_status import SyncServiceLike
 
 log = logging.getLogger(__name__)
 
 
+# What the shell imports (OpenCV, numpy, the device layer, the domain); `opening` imports these
+# on the worker thread while the sign-in page is already up.
+SHELL_MODULES = (
+    "station.domain",
+    "station.services.errors",
+    "ui.capture.flow",
+    "ui.dashboard",
+    "ui.enrollment",
+    "ui.idle",
+    "ui.records_page",
+    "ui.sync_status",
+)
+
+# What the launcher's open_station returns: the open station, its SyncService (or None) and the
+# demo credentials to show (or an empty list).
+OpenedStation = tuple[StationLike, Any, Sequence[object]]
+
+
+def preload_shell_modules() -> None:
+    for name in SHELL_MODULES:
+        importlib.import_module(name)
+
+
 def earlier_record_problem(found: Sequence[Any]) -> Problem | None:
     """The store's duplicate message for earlier records of a NIK (RecordSummary list)."""
+    from station.domain.status import NIK_BLOCKING
+    from station.services.errors import DuplicateNik
+
     blocking = [r for r in found if r.status in NIK_BLOCKING]
     return DuplicateNik(blocking).problem if blocking else None
 
@@ -74,54 +101,130 @@ class MainWindow(QMainWindow):
     unlocked = Signal()
     page_changed = Signal(str)
     failed = Signal(str)  # an unexpected error, already shown to the operator
+    ready = Signal()  # the station is open and the shell built: sign-in can proceed
 
     def __init__(
         self,
-        station: StationLike,
+        station: StationLike | None = None,
         *,
         demo_credentials: Sequence[object] | None = None,
         sync: SyncServiceLike | None = None,
+        locale: str | None = None,
         parent: QWidget | None = None,
     ):
+        """With a station: the whole window at once. Without: only the sign-in page, until
+        `attach` (see `opening`)."""
         super().__init__(parent)
-        self.station = station
-        self.settings = station.settings
-        self.locale = language_of(self.settings.locale)
-        # The regency the station was provisioned for (settings only say what to provision).
-        self.region_code = station.region_code
+        self.station: StationLike | None = None
+        self.shell: QWidget | None = None
+        self.demo_credentials: list[object] = []
+        self.locale = language_of(locale or (station.settings.locale if station else "id"))
         self.session: SessionLike | None = None
         self.state = State.SIGNED_OUT
         self.tasks = TaskRunner(self)
-        # Background delivery (station.services.sync.SyncService, given by the launcher).
-        self.sync = SyncController(sync, self.tasks, self)
-        self.idle = IdleWatcher(self.settings.idle_lock_seconds, self)
-        self.idle.idle.connect(self._idle_timeout)
         self._focus_before_lock: QWidget | None = None
+        self._pending_sign_in: tuple[str, str] | None = None
+        self._closed_early = False
 
         self.setObjectName("main_window")
         self.resize(_initial_size(self))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-
         self.signin_page = SignInPage()
-        self.signin_page.set_demo_credentials(demo_credentials or [])
         self.signin_page.sign_in_requested.connect(self.sign_in)
         self.lock_page = LockPage()
         self.lock_page.unlock_requested.connect(self.unlock)
         self.lock_page.sign_out_requested.connect(self.ask_sign_out)
-        self.shell = self._build_shell()
-        for page in (self.signin_page, self.shell, self.lock_page):
+        for page in (self.signin_page, self.lock_page):
             self.stack.addWidget(page)
-        self._build_status_bar()
+        self.statusBar().hide()
+        self.setWindowTitle(self.tr("Rekam — Perekaman KTP-el"))
+        self.stack.setCurrentWidget(self.signin_page)
+        self.signin_page.username.setFocus()
+        if station is not None:
+            self.attach(station, sync, demo_credentials or [])
 
+    @classmethod
+    def opening(cls, open_station: Callable[[], OpenedStation], locale: str) -> MainWindow:
+        """The window with its sign-in page, the station being opened on the worker."""
+        window = cls(locale=locale)
+        window._show_opening()
+
+        def open_and_preload() -> OpenedStation:
+            opened = open_station()
+            preload_shell_modules()
+            return opened
+
+        # From the event loop, i.e. once the window is up: the first frame does not share the
+        # interpreter with a thousand imports.
+        QTimer.singleShot(0, lambda: window.tasks.submit(
+            open_and_preload, lambda opened: window.attach(*opened), window._open_failed))
+        return window
+
+    def _show_opening(self) -> None:
+        self.signin_page.set_station(self.tr("Menyiapkan stasiun…"))
+
+    @property
+    def is_ready(self) -> bool:
+        return self.shell is not None
+
+    def attach(self, station: StationLike, sync: SyncServiceLike | None,
+               demo_credentials: Sequence[object]) -> None:
+        """Take the open station: build the shell and the status bar; a waiting sign-in goes."""
+        from ui.idle import IdleWatcher
+        from ui.sync_status import SyncController
+
+        if self._closed_early:  # the window went away while the station was being opened
+            close = getattr(station, "close", None)
+            if close is not None:
+                close()
+            return
+        self.station = station
+        self.settings = station.settings
+        if language_of(self.settings.locale) != self.locale:
+            log.warning("the settings ask for language %s; the window was built in %s",
+                        self.settings.locale, self.locale)
+        # The regency the station was provisioned for (settings only say what to provision).
+        self.region_code = station.region_code
+        # Background delivery (station.services.sync.SyncService, given by the launcher).
+        self.sync = SyncController(sync, self.tasks, self)
+        self.idle = IdleWatcher(self.settings.idle_lock_seconds, self)
+        self.idle.idle.connect(self._idle_timeout)
+        self.demo_credentials = list(demo_credentials)
+        self.signin_page.set_demo_credentials(self.demo_credentials)
+        self.shell = self._build_shell()
+        self.stack.addWidget(self.shell)
+        self._build_status_bar()
+        self.statusBar().setVisible(self.state is not State.SIGNED_OUT)
         self.station_text = self._station_text()
         self.signin_page.set_station(self.station_text)
-        self.setWindowTitle(self.tr("Rekam — Perekaman KTP-el"))
-        self._show_signed_out()
+        self.ready.emit()
+        pending, self._pending_sign_in = self._pending_sign_in, None
+        if pending is not None:
+            self.signin_page.set_busy(False)
+            self.sign_in(*pending)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        """The station could not be opened: say why on the sign-in page; nothing to sign in to."""
+        self._pending_sign_in = None
+        self.signin_page.set_busy(False)
+        text, severity = self.describe(exc)
+        log.error("the station could not be opened: %s", type(exc).__name__)
+        self.signin_page.set_station("")
+        self.signin_page.show_problem(text, severity)
+        for w in (self.signin_page.username, self.signin_page.password,
+                  self.signin_page.button):
+            w.setEnabled(False)
 
     # --- layout --------------------------------------------------------------------------------
 
     def _build_shell(self) -> QWidget:
+        from ui.capture.flow import CaptureFlow
+        from ui.dashboard import Dashboard
+        from ui.enrollment import EnrollmentPage
+        from ui.records_page import RecordsPage
+        from ui.sync_status import with_coded_problems
+
         shell = QWidget(objectName="shell")
         row = QHBoxLayout(shell)
         row.setContentsMargins(0, 0, 0, 0)
@@ -186,6 +289,8 @@ class MainWindow(QMainWindow):
         return shell
 
     def _build_status_bar(self) -> None:
+        from ui.sync_status import SyncIndicator
+
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         self.operator_label = QLabel(objectName="operator_label")
@@ -210,6 +315,9 @@ class MainWindow(QMainWindow):
         )
 
     def _station_text(self) -> str:
+        from station.domain import regions
+        from station.services.errors import ServiceError
+
         try:
             station_id = self.station.station_id
         except ServiceError as exc:  # e.g. not provisioned: say so on the sign-in page
@@ -224,7 +332,7 @@ class MainWindow(QMainWindow):
     # --- navigation ----------------------------------------------------------------------------
 
     def open_page(self, name: str) -> None:
-        if self.state is not State.SIGNED_IN:
+        if self.state is not State.SIGNED_IN or self.shell is None:
             return
         self.pages.setCurrentIndex(self._page_index[name])
         self.nav_buttons[name].setChecked(True)
@@ -268,6 +376,10 @@ class MainWindow(QMainWindow):
     # --- sign in / out -------------------------------------------------------------------------
 
     def sign_in(self, username: str, password: str) -> None:
+        if self.station is None:  # still opening: go as soon as the station is ready
+            self._pending_sign_in = (username, password)
+            self.signin_page.set_busy(True)
+            return
         if self.tasks.busy:
             return
         self.signin_page.set_busy(True)
@@ -319,6 +431,8 @@ class MainWindow(QMainWindow):
 
     def describe(self, exc: BaseException) -> tuple[str, str]:
         """The operator's message for a failed station call, and its severity."""
+        from station.services.errors import AccountLocked, ServiceError
+
         if isinstance(exc, ServiceError):
             return exc.problem.message(self.locale), ("warn" if isinstance(exc, AccountLocked)
                                                       else "error")
@@ -362,10 +476,11 @@ class MainWindow(QMainWindow):
     def _show_signed_out(self) -> None:
         self.session = None
         self.state = State.SIGNED_OUT
-        self.enrollment.clear()
-        self.records_page.set_role(None)
-        self.records_page.clear()
-        self.dashboard.set_role(None)
+        if self.shell is not None:
+            self.enrollment.clear()
+            self.records_page.set_role(None)
+            self.records_page.clear()
+            self.dashboard.set_role(None)
         self.lock_page.reset()
         self.statusBar().hide()
         self.stack.setCurrentWidget(self.signin_page)
@@ -434,6 +549,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         """Ask before unsaved entries go; finish the running station call; sign out."""
+        if self.shell is None:  # closed before the station was ready: only wait for the worker
+            self._closed_early = True
+            self.tasks.wait()
+            event.accept()
+            return
         unsaved = self.state is not State.SIGNED_OUT and not self.enrollment.is_blank()
         if unsaved and self.isVisible():
             box = QMessageBox(self)

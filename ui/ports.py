@@ -6,9 +6,10 @@ milliseconds is called on the window's worker thread (see `ui.tasks`).
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from station.config import Settings
+if TYPE_CHECKING:  # pydantic-settings is not on the start-up path
+    from station.config import Settings
 
 
 class OperatorLike(Protocol):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from station.cli.common import EXIT_FAIL, EXIT_OK, add_operator_option, print_json
-from station.cli.init import add_json, cli_errors, open_cli_station, signed_in
+from station.cli.common import EXIT_FAIL, EXIT_OK, print_json
+from station.cli.init import cli_errors, open_cli_station, signed_in
+from station.cli.options import Page, add_paging, declare_json, emit_page
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,13 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
     v = actions.add_parser("verify", help="check the hash chain and signed checkpoints; names "
                            "the first broken, missing or reordered entry (exit 1)")
-    add_json(v)
+    declare_json(v)
     v.set_defaults(handler=run_verify)
     log = actions.add_parser("log", help="show the newest audit events (supervisor/admin)")
-    log.add_argument("--limit", type=int, default=50)
     log.add_argument("--record", help="only events of this record")
-    add_operator_option(log)
-    add_json(log)
+    add_paging(log)
     log.set_defaults(handler=run_log)
 
 
@@ -49,12 +48,14 @@ def run_verify(args: argparse.Namespace) -> int:
 @cli_errors
 def run_log(args: argparse.Namespace) -> int:
     with signed_in(args) as station:
-        events = station.audit.events(args.limit, args.record)
-    if args.json:
-        print_json([e.__dict__ for e in events])
-    else:
-        for e in events:
-            detail = " ".join(f"{k}={v}" for k, v in e.details.items())
-            print(f"#{e.seq:<6} {e.at} {e.actor:<12} {e.action:<16} {e.record_id or '':<36} "
-                  f"{detail}")
+        events = station.audit.events(args.limit, args.record, offset=args.offset)
+        total = station.audit.count(args.record)
+    emit_page(Page(events, total, args.offset, args.limit), as_json=args.json, key="events",
+              render_json=lambda e: e.__dict__, render_line=_event_line,
+              empty="Tidak ada peristiwa / no events.")
     return EXIT_OK
+
+
+def _event_line(e) -> str:  # noqa: ANN001 (an AuditEvent)
+    detail = " ".join(f"{k}={v}" for k, v in e.details.items())
+    return f"#{e.seq:<6} {e.at} {e.actor:<12} {e.action:<16} {e.record_id or '':<36} {detail}"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from station.config import Settings, load_settings
+from station.cli.options import print_json  # noqa: F401 (the commands' one JSON printer)
+
+if TYPE_CHECKING:
+    from station.config import Settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -28,12 +30,9 @@ class CliError(Exception):
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from station.config import load_settings  # pydantic-settings: not on the GUI's start-up path
+
     return load_settings(data_dir=getattr(args, "data_dir", None))
-
-
-def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 def read_password(prompt: str = "Kata sandi / password: ", *, confirm: bool = False) -> str:
@@ -54,8 +53,5 @@ def read_password(prompt: str = "Kata sandi / password: ", *, confirm: bool = Fa
 
 
 def add_operator_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--operator",
-        default=os.environ.get("REKAM_OPERATOR"),
-        help="operator who signs in for this command (default: REKAM_OPERATOR)",
-    )
+    """Nothing to add: --operator is a global option of every command (station/cli/main.py).
+    Kept so that commands written before that still import; new code need not call it."""

@@ -25,7 +25,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from station.cli.common import EXIT_INPUT, EXIT_OK, CliError, add_operator_option
+from station.cli.common import EXIT_INPUT, EXIT_OK, CliError
 from station.cli.init import cli_errors, signed_in
 from station.domain import (
     FINGER_QUALITY_THRESHOLD,
@@ -60,7 +60,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="supervisor who confirms finger exceptions (REKAM_CONFIRM_PASSWORD)")
     p.add_argument("--ppi", type=int, default=FINGER_PPI,
                    help="finger image resolution when the PNG does not state it (default 500)")
-    add_operator_option(p)
     p.set_defaults(handler=run)
 
 

@@ -20,6 +20,7 @@ from station.cli.common import (
     read_password,
     settings_from,
 )
+from station.cli.options import declare_json
 from station.domain import Permission, RuleViolation
 from station.services.errors import NotProvisioned, ServiceError
 
@@ -79,7 +80,8 @@ def signed_in(args: argparse.Namespace, permission: Permission | None = None) ->
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    """The older name of `station.cli.options.declare_json` (--json itself is global)."""
+    declare_json(parser)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,7 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--kdf", choices=KDF_CHOICES, default="default",
         help="password hashing cost: 'fast' is ONLY for automated tests (weak against guessing)",
     )
-    add_json(p)
+    declare_json(p)
     p.set_defaults(handler=run_init)
 
 

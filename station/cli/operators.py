@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from station.cli.common import EXIT_OK, add_operator_option, print_json, read_password
-from station.cli.init import add_json, cli_errors, signed_in
+from station.cli.common import EXIT_OK, read_password
+from station.cli.init import cli_errors, signed_in
+from station.cli.options import Page, add_paging, emit_page
 from station.domain import Permission, Role
 
 
@@ -33,12 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("username")
     add.add_argument("--role", choices=[r.value for r in Role], default=Role.OPERATOR.value)
     add.add_argument("--name", default="", help="display name")
-    add_operator_option(add)
     add.set_defaults(handler=run_add)
 
     ls = actions.add_parser("list", help="list operators")
-    add_operator_option(ls)
-    add_json(ls)
+    add_paging(ls)
     ls.set_defaults(handler=run_list)
 
     rec = actions.add_parser(
@@ -52,7 +51,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                                 ("passwd", run_passwd, "set a new password (rewraps one slot)")):
         a = actions.add_parser(name, help=text)
         a.add_argument("username")
-        add_operator_option(a)
         a.set_defaults(handler=handler)
 
 
@@ -69,13 +67,15 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     with signed_in(args) as station:
         ops = station.operators.list()
-    if args.json:
-        print_json([o.model_dump(mode="json") for o in ops])
-    else:
-        for o in ops:
-            state = "TERKUNCI/LOCKED" if o.locked else "aktif/active"
-            print(f"{o.username:<20} {o.role.value:<11} {state:<15} {o.display_name}")
+    emit_page(Page.of(ops, args.offset, args.limit), as_json=args.json, key="operators",
+              render_json=lambda o: o.model_dump(mode="json"), render_line=_operator_line,
+              empty="Tidak ada operator / no operators.")
     return EXIT_OK
+
+
+def _operator_line(o) -> str:  # noqa: ANN001 (an OperatorInfo)
+    state = "TERKUNCI/LOCKED" if o.locked else "aktif/active"
+    return f"{o.username:<20} {o.role.value:<11} {state:<15} {o.display_name}"
 
 
 @cli_errors

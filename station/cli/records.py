@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from station.cli.common import EXIT_OK, add_operator_option, print_json
-from station.cli.init import add_json, cli_errors, signed_in
+from station.cli.common import EXIT_OK, print_json
+from station.cli.init import cli_errors, signed_in
+from station.cli.options import Page, add_paging, declare_json, emit_page
 from station.domain import Enrollment, Permission, RecordStatus
 
 
@@ -21,50 +22,45 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="up to (not including) this day")
     ls.add_argument("--district", help="kecamatan code, e.g. 35.05.08")
     ls.add_argument("--by", dest="by_operator", help="recorded by this operator")
-    ls.add_argument("--limit", type=int, default=50)
-    ls.add_argument("--offset", type=int, default=0)
-    add_operator_option(ls)
-    add_json(ls)
+    add_paging(ls)
     ls.set_defaults(handler=run_list)
 
     show = actions.add_parser("show", help="decrypt and show one record")
     show.add_argument("record_id")
-    add_operator_option(show)
-    add_json(show)
+    declare_json(show)
     show.set_defaults(handler=run_show)
 
     ap = sub.add_parser("approve", help="approve captured records (supervisor)")
     ap.add_argument("record_ids", nargs="+", metavar="ID")
-    add_operator_option(ap)
     ap.set_defaults(handler=run_approve)
 
     rj = sub.add_parser("reject", help="reject a captured record with a reason (supervisor)")
     rj.add_argument("record_id", metavar="ID")
     rj.add_argument("--reason", required=True)
-    add_operator_option(rj)
     rj.set_defaults(handler=run_reject)
 
 
 @cli_errors
 def run_list(args: argparse.Namespace) -> int:
+    filters = {"status": args.status, "since": args.since, "until": args.until,
+               "district_code": args.district, "operator": args.by_operator}
     with signed_in(args) as station:
-        rows = station.records.list(status=args.status, since=args.since, until=args.until,
-                                    district_code=args.district, operator=args.by_operator,
-                                    limit=args.limit, offset=args.offset)
-    if args.json:
-        print_json([r.as_dict() for r in rows])
-        return EXIT_OK
-    if not rows:
-        print("Tidak ada rekaman / no records.")
-    for r in rows:
-        flags = " DOMISILI" if r.domicile else ""
-        extra = f" alasan/reason: {r.rejection_reason}" if r.rejection_reason else ""
-        if r.server_outcome:
-            extra += f" server: {r.server_outcome.value}"
-        print(f"{r.record_id}  {r.status.value:<12} {r.created_at.astimezone():%Y-%m-%d %H:%M}  "
-              f"{r.operator:<12} {r.district_code or '-':<9} jari/fingers {r.finger_count:>2}"
-              f"{flags}{extra}")
+        rows = station.records.list(**filters, limit=args.limit, offset=args.offset)
+        total = station.records.count(**filters)
+    emit_page(Page(rows, total, args.offset, args.limit), as_json=args.json, key="records",
+              render_json=lambda r: r.as_dict(), render_line=_record_line,
+              empty="Tidak ada rekaman / no records.")
     return EXIT_OK
+
+
+def _record_line(r) -> str:  # noqa: ANN001 (a RecordSummary)
+    flags = " DOMISILI" if r.domicile else ""
+    extra = f" alasan/reason: {r.rejection_reason}" if r.rejection_reason else ""
+    if r.server_outcome:
+        extra += f" server: {r.server_outcome.value}"
+    return (f"{r.record_id}  {r.status.value:<12} {r.created_at.astimezone():%Y-%m-%d %H:%M}  "
+            f"{r.operator:<12} {r.district_code or '-':<9} jari/fingers {r.finger_count:>2}"
+            f"{flags}{extra}")
 
 
 def describe(e: Enrollment) -> dict[str, object]:

@@ -21,10 +21,10 @@ from station.cli.common import (
     EXIT_OK,
     CliError,
     Handler,
-    add_operator_option,
     print_json,
 )
-from station.cli.init import add_json, open_cli_station, signed_in
+from station.cli.init import open_cli_station, signed_in
+from station.cli.options import declare_json
 from station.domain import Permission, RuleViolation
 
 
@@ -254,8 +254,7 @@ def run_sync_set(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("seal", help="seal every APPROVED record into a signed, encrypted packet")
-    add_operator_option(p)
-    add_json(p)
+    declare_json(p)
     p.set_defaults(handler=run_seal)
 
     sync = sub.add_parser("sync", help="deliver sealed packets to the receiver")
@@ -266,34 +265,31 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="seconds between passes when the outbox is empty (default 30)")
     p.add_argument("--backoff-base", type=float, default=2.0,
                    help="first backoff ceiling in seconds after a failure (default 2, cap 300)")
-    add_json(p)
+    declare_json(p)
     p.set_defaults(handler=run_sync_run)
     p = ssub.add_parser("status", help="queue by status, delivery errors, last attempt")
-    add_json(p)
+    declare_json(p)
     p.set_defaults(handler=run_sync_status)
     p = ssub.add_parser("settings", help="delivery settings an admin may tune, with their ranges")
-    add_json(p)
+    declare_json(p)
     p.set_defaults(handler=run_sync_settings)
     p = ssub.add_parser("set", help="change a delivery setting (admin): KEY VALUE")
     p.add_argument("key")
     p.add_argument("value")
-    add_operator_option(p)
     p.set_defaults(handler=run_sync_set)
 
     p = sub.add_parser("export", help="write sealed packets to removable media as a batch file")
     p.add_argument("--to", required=True, metavar="DIR")
     p.add_argument("--all", action="store_true",
                    help="also packets already exported or uploaded but not yet acknowledged")
-    add_operator_option(p)
-    add_json(p)
+    declare_json(p)
     p.set_defaults(handler=run_export)
 
     rec = sub.add_parser("receipts", help="receipts carried back from the receiver")
     rsub = rec.add_subparsers(dest="receipts_command", required=True, metavar="ACTION")
     p = rsub.add_parser("import", help="verify and apply a receipt file")
     p.add_argument("file", metavar="FILE")
-    add_operator_option(p)
-    add_json(p)
+    declare_json(p)
     p.set_defaults(handler=run_receipts_import)
 
     p = sub.add_parser("station-key", help="export the station's public key for registration")
@@ -306,5 +302,4 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the receiver's public key file (rekam-receiver server-key --export)")
     p.add_argument("--tls-cert", metavar="FILE",
                    help="PEM certificate the server's TLS certificate must match (or its CA)")
-    add_operator_option(p)
     p.set_defaults(handler=run_provision)

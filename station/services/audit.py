@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from station.domain import Permission
 from station.services.context import StationContext
@@ -33,10 +33,11 @@ class AuditService:
         with ctx.engine.connect() as conn:
             return chain.verify(conn, ctx.station_id, ctx.public_key_bytes())
 
-    def events(self, limit: int = 100, record_id: str | None = None) -> list[AuditEvent]:
+    def events(self, limit: int = 100, record_id: str | None = None,
+               offset: int = 0) -> list[AuditEvent]:
         """Newest first (supervisors and admins)."""
         self._ctx.require(Permission.APPROVE)
-        q = select(audit_events).order_by(audit_events.c.seq.desc()).limit(limit)
+        q = select(audit_events).order_by(audit_events.c.seq.desc()).limit(limit).offset(offset)
         if record_id is not None:
             q = q.where(audit_events.c.record_id == record_id)
         with self._ctx.engine.connect() as conn:
@@ -44,6 +45,15 @@ class AuditService:
                 AuditEvent(r.seq, r.at, r.actor, r.action, r.record_id, json.loads(r.details))
                 for r in conn.execute(q).all()
             ]
+
+    def count(self, record_id: str | None = None) -> int:
+        """How many events `events` pages through (all, or one record's)."""
+        self._ctx.require(Permission.APPROVE)
+        q = select(func.count()).select_from(audit_events)
+        if record_id is not None:
+            q = q.where(audit_events.c.record_id == record_id)
+        with self._ctx.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
 
     def log(self, action: str, record_id: str | None = None, **details: object) -> int:
         """Append an event for something the services do not see themselves (a capture in the

@@ -211,6 +211,25 @@ def decode_fields(row: object, fields: dict[str, bytes]) -> Enrollment:
     return Enrollment.model_validate(data)
 
 
+def _list_filters(status, since, until, district_code, operator, server_outcome) -> list:  # noqa: ANN001
+    """The WHERE clauses of `RecordService.list` and `count` (one definition for both)."""
+    clauses = []
+    statuses = _statuses(status)
+    if statuses is not None:
+        clauses.append(records.c.status.in_(statuses))
+    if since is not None:
+        clauses.append(records.c.created_at >= _as_datetime(since))
+    if until is not None:
+        clauses.append(records.c.created_at < _as_datetime(until))
+    if district_code is not None:
+        clauses.append(records.c.district_code == district_code)
+    if operator is not None:
+        clauses.append(records.c.operator == operator.strip().lower())
+    if server_outcome is not None:
+        clauses.append(records.c.server_outcome == ServerOutcome(server_outcome).value)
+    return clauses
+
+
 def _statuses(status: RecordStatus | str | Iterable[RecordStatus | str] | None) -> list[str] | None:
     if status is None:
         return None
@@ -391,23 +410,27 @@ class RecordService:
     ) -> list[RecordSummary]:
         """Newest first; `since` inclusive, `until` exclusive (a date means its local midnight)."""
         self._ctx.require()
-        q = select(*_SUMMARY_COLUMNS)
-        statuses = _statuses(status)
-        if statuses is not None:
-            q = q.where(records.c.status.in_(statuses))
-        if since is not None:
-            q = q.where(records.c.created_at >= _as_datetime(since))
-        if until is not None:
-            q = q.where(records.c.created_at < _as_datetime(until))
-        if district_code is not None:
-            q = q.where(records.c.district_code == district_code)
-        if operator is not None:
-            q = q.where(records.c.operator == operator.strip().lower())
-        if server_outcome is not None:
-            q = q.where(records.c.server_outcome == ServerOutcome(server_outcome).value)
+        q = select(*_SUMMARY_COLUMNS).where(*_list_filters(
+            status, since, until, district_code, operator, server_outcome))
         q = q.order_by(records.c.created_at.desc(), records.c.record_id).limit(limit).offset(offset)
         with self._ctx.engine.connect() as conn:
             return [_summary(r) for r in conn.execute(q).all()]
+
+    def count(
+        self,
+        status: RecordStatus | str | Iterable[RecordStatus | str] | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        district_code: str | None = None,
+        operator: str | None = None,
+        server_outcome: ServerOutcome | str | None = None,
+    ) -> int:
+        """How many records `list` with the same filters finds in all (for totals and paging)."""
+        self._ctx.require()
+        q = select(func.count()).select_from(records).where(*_list_filters(
+            status, since, until, district_code, operator, server_outcome))
+        with self._ctx.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
 
     def summary(self, record_id: str) -> RecordSummary:
         self._ctx.require()

@@ -3,11 +3,13 @@
     rekam-receiver init --data-dir D [--suite mlkem768-x25519|x25519]
     rekam-receiver server-key --data-dir D --export FILE
     rekam-receiver stations add --data-dir D --key FILE [--replace] [--db URL]
-    rekam-receiver stations list --data-dir D [--db URL] [--json]
+    rekam-receiver stations list --data-dir D [--db URL] [--json] [--limit N] [--offset N]
     rekam-receiver serve --data-dir D --host 127.0.0.1 --port P [--db URL]
                          [--tls-cert C --tls-key K]
     rekam-receiver import BATCH --receipt-out FILE --data-dir D [--db URL]
     rekam-receiver stats --data-dir D [--db URL] [--json]
+
+--data-dir, --db and --json are global options: they go before or after the command.
 
 The data directory defaults to REKAM_RECEIVER_DATA_DIR or ./receiver-data; the database to
 SQLite in the data directory, or any SQLAlchemy URL (postgresql+psycopg://...) with --db or
@@ -24,6 +26,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from station.cli.options import (
+    CommandParser,
+    GlobalOption,
+    Page,
+    add_paging,
+    declare_json,
+    emit_page,
+)
 from sync.batch import write_atomic
 from sync.errors import SyncError
 from sync.keys import DEFAULT_SUITE, SUITE_NAMES, ServerKeyPair, StationPublicKey
@@ -98,11 +108,9 @@ def cmd_stations_list(args: argparse.Namespace) -> int:
         rows = [{"station_id": s.station_id, "key_id": s.key_id} for s in receiver.stations()]
     finally:
         receiver.close()
-    if args.json:
-        print(json.dumps(rows, indent=2))
-    else:
-        for r in rows:
-            print(f"{r['station_id']}\t{r['key_id']}")
+    emit_page(Page.of(rows, args.offset, args.limit), as_json=args.json, key="stations",
+              render_json=lambda r: r, render_line=lambda r: f"{r['station_id']}\t{r['key_id']}",
+              empty="Belum ada stasiun terdaftar / no stations registered.")
     return 0
 
 
@@ -177,52 +185,58 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="receiver data directory (keys, SQLite database)")
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", help="SQLAlchemy database URL (default: SQLite in the data dir)")
-    parser = argparse.ArgumentParser(
-        prog="rekam-receiver", description="Rekam reference collection server"
+GLOBAL_OPTIONS = [
+    GlobalOption("--data-dir", help="receiver data directory (keys, SQLite database; default: "
+                 "REKAM_RECEIVER_DATA_DIR or ./receiver-data)"),
+    GlobalOption("--db", help="SQLAlchemy database URL (default: REKAM_RECEIVER_DB or SQLite in "
+                 "the data dir)"),
+    GlobalOption("--json", action="store_true", help="print JSON (commands a script reads)"),
+]
+
+
+def build_parser() -> CommandParser:
+    """Global options go before or after the command (station/cli/options.py explains how a
+    command registers: add_parser plus its own arguments, declare_json if it prints JSON)."""
+    parser = CommandParser(
+        prog="rekam-receiver", description="Rekam reference collection server",
+        global_options=GLOBAL_OPTIONS,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("init", parents=[common], help="create the server keys")
+    p = sub.add_parser("init", help="create the server keys")
     p.add_argument("--suite", choices=sorted(SUITE_NAMES), default=DEFAULT_SUITE)
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("server-key", parents=[common], help="export the public key for stations")
+    p = sub.add_parser("server-key", help="export the public key for stations")
     p.add_argument("--export", required=True, metavar="FILE")
     p.set_defaults(handler=cmd_server_key)
 
     st = sub.add_parser("stations", help="registered stations").add_subparsers(
         dest="stations_command", required=True, metavar="ACTION"
     )
-    p = st.add_parser("add", parents=[common, db], help="register a station public key file")
+    p = st.add_parser("add", help="register a station public key file")
     p.add_argument("--key", required=True, metavar="FILE")
     p.add_argument("--replace", action="store_true", help="replace the key of a known station")
     p.set_defaults(handler=cmd_stations_add)
-    p = st.add_parser("list", parents=[common, db])
-    p.add_argument("--json", action="store_true")
+    p = st.add_parser("list", help="registered stations and their key ids")
+    add_paging(p)
     p.set_defaults(handler=cmd_stations_list)
 
-    p = sub.add_parser("serve", parents=[common, db], help="serve the HTTP API")
+    p = sub.add_parser("serve", help="serve the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8443)
     p.add_argument("--tls-cert", type=Path)
     p.add_argument("--tls-key", type=Path)
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("import", parents=[common, db], help="import a batch file from media")
+    p = sub.add_parser("import", help="import a batch file from media")
     p.add_argument("batch", metavar="BATCH")
     p.add_argument("--receipt-out", required=True, metavar="FILE")
-    p.add_argument("--json", action="store_true")
+    declare_json(p)
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser(
-        "stats", parents=[common, db], help="packets stored, per station, duplicates"
-    )
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("stats", help="packets stored, per station, duplicates")
+    declare_json(p)
     p.set_defaults(handler=cmd_stats)
     return parser
 

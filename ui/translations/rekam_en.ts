@@ -755,6 +755,10 @@ Fingerprints already accepted are kept. Check the scanner, then press Space to t
         <translation>Rekam — KTP-el recording</translation>
     </message>
     <message>
+        <source>Menyiapkan stasiun…</source>
+        <translation>Preparing the station…</translation>
+    </message>
+    <message>
         <source>Rekam</source>
         <translation>Rekam</translation>
     </message>

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import struct
 import subprocess
-import sys
 
 import _wsq  # the NBIS codec inside the PyPI `wsq` package
 import numpy as np
 
+from station.biometrics.formats import wsq_child
 from station.biometrics.formats.errors import FormatError
+from station.frozen import WSQ_CHILD_FLAG, child_argv
 
 SOI, EOI, SOF, SOB, DTT, DQT, DHT, DRT, COM = (0xFFA0 + i for i in range(9))
 _TABLES = {DTT, DQT, DHT, DRT, COM}
@@ -143,8 +144,8 @@ def decode(data: bytes, *, isolated: bool = True) -> np.ndarray:
     damaged streams (the crash then comes later, anywhere). So by default the codec runs in a
     short-lived child process (about 30-60 ms extra) and a crash there is just a WsqError.
     `isolated=False` decodes in-process: use it only for bytes this station wrote and
-    authenticated itself (e.g. its own records after AEAD decryption). In a frozen bundle, where
-    there is no interpreter to start, decoding is in-process.
+    authenticated itself (e.g. its own records after AEAD decryption). In a frozen bundle the
+    child is the bundle's own executable (station/frozen.py), so the isolation holds there too.
     """
     data = bytes(data)
     width, height = frame_size(data)  # validates framing
@@ -160,7 +161,7 @@ def decode(data: bytes, *, isolated: bool = True) -> np.ndarray:
             f"ukuran frame {width}x{height} berbeda dari NISTCOM {declared}",
             f"frame size {width}x{height} differs from NISTCOM {declared}",
         )
-    if isolated and not getattr(sys, "frozen", False):
+    if isolated:
         pixels, w, h = _decompress_in_child(data)
     else:
         try:
@@ -172,26 +173,16 @@ def decode(data: bytes, *, isolated: bool = True) -> np.ndarray:
     return np.frombuffer(pixels, np.uint8).reshape(h, w).copy()
 
 
-_CHILD = """
-import sys, _wsq
-data = sys.stdin.buffer.read()
-try:
-    pixels, w, h, ppi = _wsq.decompress(data)
-except Exception as exc:
-    sys.stdout.write("ERR " + str(exc)[:200])
-    sys.exit(3)
-sys.stdout.buffer.write(b"OK" + w.to_bytes(4, "big") + h.to_bytes(4, "big") + pixels)
-"""
-
-
 def _decompress_in_child(data: bytes) -> tuple[bytes, int, int]:
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", _CHILD],
+            child_argv(WSQ_CHILD_FLAG, wsq_child.__file__),
             input=data,
             capture_output=True,
             timeout=CHILD_TIMEOUT_S,
             check=False,
+            # A windowed bundle on Windows would otherwise flash a console for the child.
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
     except subprocess.TimeoutExpired as exc:
         raise WsqError("dekode terlalu lama", "decoding took too long") from exc
