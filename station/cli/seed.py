@@ -65,23 +65,39 @@ def synthetic_applicant(rng: random.Random, regency: str, serial: int) -> Applic
     )
 
 
+MAX_PLACEMENTS = 6  # placements of one finger before the seed gives up
+
+
 class Biometrics:
     """Synthetic captures, encoded as the station stores them (JPEG face, WSQ fingers)."""
 
     def __init__(self, base_seed: int, pool: int):
         self.base_seed, self.pool = base_seed, max(1, pool)
-        try:
-            from station.biometrics import finger as finger_checks
-        except ImportError:  # quality checks not installed: store the captures unscored
-            finger_checks = None
-        self._assess = finger_checks.assess if finger_checks else None
+
+    def _finger(self, synth, pos: FingerPosition, seed: int,  # noqa: ANN001
+                impression: int) -> FingerCapture:
+        """One print scored on the station's own capture path, placed again as an operator
+        would (up to MAX_PLACEMENTS) while it scores below the threshold."""
+        from station.services.capture import finger_capture
+
+        outcome = None
+        for attempt in range(MAX_PLACEMENTS):
+            # Fresh placements of the same finger lie far from the ones other people get.
+            gray = synth.fingerprint(int(pos), seed, impression=impression + attempt * 100_000)
+            outcome = finger_capture(gray, 500, pos, "simulated", attempts=attempt + 1)
+            if outcome.acceptable:
+                return outcome.capture
+        assert outcome is not None
+        raise CliError(
+            f"Sidik jari sintetis {pos.name} tetap di bawah ambang setelah {MAX_PLACEMENTS} "
+            f"kali; coba --seed lain. / The synthetic {pos.name} print stays below the "
+            f"threshold after {MAX_PLACEMENTS} placements; try another --seed.", EXIT_INPUT)
 
     def person(self, index: int, birth_year: int) -> dict[str, object]:
         import cv2
 
         from devices.simulated import synth
         from station.biometrics import signature as sig
-        from station.biometrics.formats import wsq
 
         person_seed = self.base_seed * 100_003 + index
         finger_seed = self.base_seed * 1_000 + index % self.pool
@@ -90,15 +106,8 @@ class Biometrics:
                                [cv2.IMWRITE_JPEG_QUALITY, 85])
         assert ok
         strokes = sig.Strokes.from_lists(synth.signature(person_seed), *synth.SIGNATURE_PAD)
-        fingers = {}
-        for pos in FingerPosition:
-            gray = synth.fingerprint(int(pos), finger_seed, impression=impression)
-            quality = self._assess(gray, 500).score if self._assess else None
-            fingers[pos] = FingerCapture(
-                position=pos, data=wsq.encode(gray, 500), format="wsq", device_id="simulated",
-                quality=None if quality is None else round(quality, 1), resolution_ppi=500,
-                width=gray.shape[1], height=gray.shape[0],
-            )
+        fingers = {pos: self._finger(synth, pos, finger_seed, impression)
+                   for pos in FingerPosition}
         return {
             "face": Capture(data=jpg.tobytes(), format="jpeg", device_id="simulated",
                             width=640, height=480),
