@@ -33,7 +33,7 @@ def test_rekam_smoke_test_exits_0_after_signing_in_and_opening_enrollment(tmp_pa
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "smoke: installation complete: 5 drivers, region tables, Haar cascades, WSQ child "
-        "process",
+        "process, NFIQ 2",
         "smoke: signed in as operator (operator); page 'enrollment' is open",
         "smoke test OK: signed in and opened the enrollment page",
     ]
